@@ -1,0 +1,170 @@
+/**
+ * The y-websocket wire format (y-protocols: sync, awareness, auth), decoded strictly and encoded once.
+ * Pure: no sockets, no rooms. Connection code never indexes into bytes; it switches on `ClientMessage.kind`.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as authProtocol from 'y-protocols/auth';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+
+export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+const SyncType = {
+  Step1: syncProtocol.messageYjsSyncStep1,
+  Step2: syncProtocol.messageYjsSyncStep2,
+  Update: syncProtocol.messageYjsUpdate,
+} as const;
+
+/**
+ * Close codes. 44xx tell the stock client not to retry (its convention mirrors HTTP 4xx); 4503 means
+ * "try again later", so the client reconnects and resends what the server did not store.
+ */
+export const CloseCode = {
+  GoingAway: 1001,
+  InternalError: 1011,
+  BadRequest: 4400,
+  Unauthorized: 4401,
+  Forbidden: 4403,
+  TooLarge: 4413,
+  Unavailable: 4503,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  /** The client's state, or null when it removes itself. */
+  state: unknown;
+}
+
+export type ClientMessage =
+  | { kind: 'sync-step1'; stateVector: Uint8Array }
+  /** Sync step 2 and incremental updates are handled alike: both carry a Yjs update to store and apply. */
+  | { kind: 'update'; update: Uint8Array; empty: boolean }
+  | { kind: 'awareness'; update: Uint8Array; entries: AwarenessEntry[] }
+  | { kind: 'query-awareness' }
+  | { kind: 'auth' };
+
+/** A message that is not valid y-websocket protocol. The connection that sent it is closed with 4400. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+}
+
+/** Decodes and validates one client message: every byte must be accounted for, every update must parse. */
+export function decodeMessage(bytes: Uint8Array): ClientMessage {
+  const decoder = decoding.createDecoder(bytes);
+  let message: ClientMessage;
+  try {
+    message = readMessage(decoder);
+  } catch (err) {
+    if (err instanceof ProtocolError) throw err;
+    throw new ProtocolError(`malformed message: ${(err as Error).message}`, { cause: err });
+  }
+  if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after message');
+  return message;
+}
+
+function readMessage(decoder: decoding.Decoder): ClientMessage {
+  const type = decoding.readVarUint(decoder);
+  switch (type) {
+    case MessageType.Sync:
+      return readSyncMessage(decoder);
+    case MessageType.Awareness: {
+      const update = readBytes(decoder);
+      return { kind: 'awareness', update, entries: parseAwarenessUpdate(update) };
+    }
+    case MessageType.QueryAwareness:
+      return { kind: 'query-awareness' };
+    case MessageType.Auth:
+      // Only servers send auth messages; a client's is read past and ignored.
+      decoding.readVarUint(decoder);
+      readBytes(decoder);
+      return { kind: 'auth' };
+    default:
+      throw new ProtocolError(`unknown message type ${type}`);
+  }
+}
+
+function readSyncMessage(decoder: decoding.Decoder): ClientMessage {
+  const syncType = decoding.readVarUint(decoder);
+  const payload = readBytes(decoder);
+  switch (syncType) {
+    case SyncType.Step1:
+      Y.decodeStateVector(payload);
+      return { kind: 'sync-step1', stateVector: payload };
+    case SyncType.Step2:
+    case SyncType.Update: {
+      // Parsing every struct here is what keeps a corrupt update out of the store: stored, it would
+      // poison every later load of the document.
+      const { structs, ds } = Y.decodeUpdate(payload);
+      return { kind: 'update', update: payload, empty: structs.length === 0 && ds.clients.size === 0 };
+    }
+    default:
+      throw new ProtocolError(`unknown sync message type ${syncType}`);
+  }
+}
+
+/** Length-prefixed bytes, refusing a length that runs past the message (lib0 would read the buffer beyond it). */
+function readBytes(decoder: decoding.Decoder): Uint8Array {
+  const length = decoding.readVarUint(decoder);
+  if (length > decoder.arr.length - decoder.pos) throw new ProtocolError('length runs past the end of the message');
+  return decoding.readUint8Array(decoder, length);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Validates an awareness update completely before anything is applied, so a broken one changes nothing. */
+export function parseAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  const entries: AwarenessEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const state = JSON.parse(utf8.decode(readBytes(decoder))) as unknown;
+    // Peers' editors read these states as objects; anything else would break them, not just this sender.
+    if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
+      throw new ProtocolError('awareness state must be an object or null');
+    }
+    entries.push({ clientId, clock, state });
+  }
+  if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after awareness update');
+  return entries;
+}
+
+function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+export const encodeSyncStep1 = (doc: Y.Doc): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync);
+    syncProtocol.writeSyncStep1(e, doc);
+  });
+
+/** Everything in `doc` that a peer with `stateVector` lacks. */
+export const encodeSyncStep2 = (doc: Y.Doc, stateVector: Uint8Array): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync);
+    syncProtocol.writeSyncStep2(e, doc, stateVector);
+  });
+
+export const encodeUpdate = (update: Uint8Array): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync);
+    syncProtocol.writeUpdate(e, update);
+  });
+
+export const encodeAwareness = (awarenessUpdate: Uint8Array): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Awareness);
+    encoding.writeVarUint8Array(e, awarenessUpdate);
+  });
+
+export const encodePermissionDenied = (reason: string): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Auth);
+    authProtocol.writePermissionDenied(e, reason);
+  });

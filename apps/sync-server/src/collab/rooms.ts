@@ -1,0 +1,136 @@
+import type { DocStore } from '@collab/persistence';
+import type * as Y from 'yjs';
+import type { Logger, Metrics } from '../observability.js';
+import { CloseCode } from './protocol.js';
+import { type Peer, Room } from './room.js';
+
+/** The registry of loaded documents: it alone decides when a room is loaded and unloaded. */
+export interface Rooms {
+  /**
+   * Adds `peer` to the document's room, loading it first if needed. Concurrent joins share one load; a join
+   * during an unload waits for it to finish and then loads afresh. Rejects if the stored document cannot
+   * be loaded.
+   */
+  join(docId: string, peer: Peer): Promise<Room>;
+  /** Removes `peer`; a room left empty is unloaded after the grace period unless someone joins. */
+  leave(room: Room, peer: Peer): void;
+  /** The live Y.Doc of a loaded document (not one still loading or unloading), for read-only use. */
+  loadedDoc(docId: string): Y.Doc | undefined;
+  /** Number of documents loaded now. */
+  readonly size: number;
+  /** Closes every peer, writes what they sent before that, compacts and unloads every room. Joins reject. */
+  close(): Promise<void>;
+}
+
+export interface RoomsOptions {
+  store: DocStore;
+  logger: Logger;
+  metrics: Metrics;
+  /** How long an empty room stays loaded, so that a reload or a quick reconnect does not load it again. */
+  unloadGraceMs?: number;
+}
+
+export function createRooms({ store, logger, metrics, unloadGraceMs = 2_000 }: RoomsOptions): Rooms {
+  const live = new Map<string, Promise<Room>>();
+  /** The same rooms once loaded, for synchronous lookups. */
+  const loaded = new Map<string, Room>();
+  const unloading = new Map<string, Promise<void>>();
+  const unloadTimers = new Map<Room, NodeJS.Timeout>();
+  let closed = false;
+
+  async function load(docId: string): Promise<Room> {
+    const room = new Room(docId, { store, logger, metrics });
+    try {
+      const state = await store.load(docId);
+      if (state) room.applyStored(state);
+    } catch (err) {
+      room.destroy();
+      metrics.storeErrors.inc({ operation: 'load' });
+      throw err;
+    }
+    metrics.documentsLoaded.inc();
+    loaded.set(docId, room);
+    return room;
+  }
+
+  async function unload(room: Room): Promise<void> {
+    unloadTimers.delete(room);
+    live.delete(room.id);
+    loaded.delete(room.id);
+    const done = (async () => {
+      await room.drain();
+      if (room.dirty) {
+        try {
+          await store.compact(room.id);
+        } catch (err) {
+          // The log is already durable; compaction only makes the next load faster.
+          metrics.storeErrors.inc({ operation: 'compact' });
+          logger.warn({ err, docId: room.id }, 'compaction on unload failed');
+        }
+      }
+      room.destroy();
+      metrics.documentsLoaded.dec();
+    })();
+    unloading.set(room.id, done);
+    try {
+      await done;
+    } finally {
+      unloading.delete(room.id);
+    }
+  }
+
+  return {
+    async join(docId, peer) {
+      for (;;) {
+        if (closed) throw new Error('the server is shutting down');
+        const pendingUnload = unloading.get(docId);
+        if (pendingUnload) {
+          await pendingUnload;
+          continue;
+        }
+        let loading = live.get(docId);
+        if (!loading) {
+          loading = load(docId);
+          live.set(docId, loading);
+          // A failed load must not stay cached: the next join tries again.
+          loading.catch(() => live.get(docId) === loading && live.delete(docId));
+        }
+        const room = await loading;
+        // Re-check after the await: the room may have been unloaded while this join waited.
+        if (live.get(docId) !== loading) continue;
+        clearTimeout(unloadTimers.get(room));
+        unloadTimers.delete(room);
+        room.add(peer);
+        return room;
+      }
+    },
+
+    leave(room, peer) {
+      room.remove(peer);
+      if (room.size > 0 || closed || unloadTimers.has(room)) return;
+      const timer = setTimeout(() => {
+        unload(room).catch((err: unknown) => logger.error({ err, docId: room.id }, 'unload failed'));
+      }, unloadGraceMs);
+      unloadTimers.set(room, timer);
+    },
+
+    loadedDoc(docId) {
+      return loaded.get(docId)?.doc;
+    },
+
+    get size() {
+      return live.size;
+    },
+
+    async close() {
+      closed = true;
+      for (const timer of unloadTimers.values()) clearTimeout(timer);
+      unloadTimers.clear();
+      const rooms = await Promise.allSettled(live.values());
+      await Promise.allSettled(unloading.values());
+      const loaded = rooms.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      for (const room of loaded) room.closePeers(CloseCode.GoingAway, 'server shutting down');
+      await Promise.all(loaded.map((room) => unload(room)));
+    },
+  };
+}

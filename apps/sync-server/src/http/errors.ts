@@ -1,0 +1,18 @@
+import type { ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { TokenError } from '../auth/tokens.js';
+import type { Logger } from '../observability.js';
+
+/** The app's single error handler: HTTP errors keep their status, anything else is logged and becomes 500. */
+export function errorHandler(logger: Logger): ErrorHandler {
+  return (err, c) => {
+    if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);
+    if (err instanceof TokenError) {
+      return c.json({ error: `token ${err.reason}` }, err.reason === 'other-doc' ? 403 : 401);
+    }
+    logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+    return c.json({ error: 'internal server error' }, 500);
+  };
+}
+
+export const notFound: NotFoundHandler = (c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404);

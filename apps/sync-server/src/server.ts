@@ -1,0 +1,42 @@
+/**
+ * Entry point: `node dist/server.js`. Reads the configuration, starts the server and shuts it down
+ * cleanly on SIGTERM/SIGINT. A bad configuration stops start-up with one line naming the variable.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './observability.js';
+import { startServer } from './start.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const server = await startServer(config, { logger });
+  logger.info({ url: server.url, dataDir: config.dataDir, publicUrl: config.publicUrl }, 'sync server listening');
+  console.log(`Collaborative editor running at ${server.url.replace('127.0.0.1', 'localhost')}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`Configuration error: ${err.message}`);
+  } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`Cannot start: ${(err as Error).message}. Set PORT to a free port.`);
+  } else {
+    console.error('Cannot start:', err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+import { mkdir, access, constants } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAdaptorServer } from '@hono/node-server';
+import { type DocStore, openStore } from '@collab/persistence';
+import { WebSocketServer } from 'ws';
+import { createApp } from './app.js';
+import { resolveSecret } from './auth/secret.js';
+import { createTokens } from './auth/tokens.js';
+import { ConfigError, type Config } from './config.js';
+import { createHeartbeat } from './collab/heartbeat.js';
+import { createRooms } from './collab/rooms.js';
+import { type Logger, createLogger, createMetrics } from './observability.js';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** How long an empty room stays loaded. */
+  unloadGraceMs?: number;
+  /** Interval between keep-alive pings; a peer that misses one is dropped at the next. */
+  heartbeatMs?: number;
+  editorDir?: string;
+  /** Wraps the opened store, for tests that need a slow or failing one. */
+  decorateStore?: (store: DocStore) => DocStore;
+}
+
+export interface RunningServer {
+  /** The port actually bound (useful with PORT=0). */
+  port: number;
+  /** `http://host:port`, for tests and the start-up log line. */
+  url: string;
+  store: DocStore;
+  /** Number of documents loaded in memory now. */
+  roomsLoaded(): number;
+  /** Stops accepting, writes what is pending, closes every socket and the store. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_EDITOR_DIR = fileURLToPath(new URL('../../editor/dist', import.meta.url));
+/** `ws` refuses frames above this outright (1009); ours is checked first so the client gets 4413. */
+const PAYLOAD_CEILING_SLACK = 64 * 1024;
+
+/** Opens the store, builds the app and listens. Everything the process owns is released by `close`. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  if (config.cluster) {
+    throw new ConfigError('REDIS_URL and DATABASE_URL are set, but cluster mode is not available in this version');
+  }
+  await ensureWritableDir(config.dataDir);
+  const metrics = createMetrics();
+  const secret = await resolveSecret(config.secret, config.dataDir);
+  const opened = await openStore({
+    dir: path.join(config.dataDir, 'store'),
+    onError: (err) => logger.warn({ err }, 'background compaction failed'),
+  });
+  const store = options.decorateStore ? options.decorateStore(opened) : opened;
+  const rooms = createRooms({ store, logger, metrics, unloadGraceMs: options.unloadGraceMs });
+  const heartbeat = createHeartbeat(options.heartbeatMs ?? 15_000);
+  let accepting = true;
+  const app = createApp({
+    store,
+    rooms,
+    tokens: createTokens(secret),
+    heartbeat,
+    health: { ready: () => accepting },
+    logger,
+    metrics,
+    publicUrl: config.publicUrl,
+    maxMessageBytes: config.maxMessageBytes,
+    editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR,
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes + PAYLOAD_CEILING_SLACK });
+  const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  async function close(): Promise<void> {
+    accepting = false;
+    const closedHttp = new Promise((resolve) => server.close(resolve));
+    heartbeat.stop();
+    // Every socket stops being read, then what was received before is written: an update is either
+    // stored or still held by its sender, which resends it when it reconnects.
+    await rooms.close();
+    for (const client of wss.clients) client.terminate();
+    server.closeAllConnections();
+    await closedHttp;
+    await store.close();
+  }
+
+  return { port, url, store, roomsLoaded: () => rooms.size, close };
+}
+
+async function ensureWritableDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new ConfigError(`DATA_DIR=${dir} is not a writable directory (${(err as NodeJS.ErrnoException).code})`);
+  }
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { type CreatedDoc, type TestServer, connectClient, startTestServer, waitFor, waitForSync } from './helpers.js';
+
+/** Writes "# Plan / Ship **it**" the way TipTap's Collaboration extension lays it out in the Y.Doc. */
+function writeContent(doc: Y.Doc) {
+  doc.transact(() => {
+    const heading = new Y.XmlElement('heading');
+    heading.setAttribute('level', 1 as unknown as string);
+    heading.insert(0, [new Y.XmlText('Plan')]);
+    const text = new Y.XmlText();
+    text.insert(0, 'Ship ');
+    text.insert(5, 'it', { bold: {} });
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [text]);
+    doc.getXmlFragment('default').insert(0, [heading, paragraph]);
+    doc.getMap('meta').set('title', 'Launch plan');
+  });
+}
+
+describe('GET /api/docs/:id/export', () => {
+  let t: TestServer;
+  let doc: CreatedDoc;
+  const get = (query: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.server.url}/api/docs/${doc.id}/export${query}`, { headers });
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    doc = await t.createDoc();
+    const writer = connectClient(t.collabUrl, doc.id, doc.editToken);
+    await waitForSync(writer);
+    writeContent(writer.doc);
+    const witness = connectClient(t.collabUrl, doc.id, doc.viewToken);
+    await waitFor('the content to be stored', () => witness.doc.getXmlFragment('default').length === 2);
+    writer.destroy();
+    witness.destroy();
+  });
+  afterAll(() => t.cleanup());
+
+  it('renders markdown, html, text and json with the editor’s schema', async () => {
+    const markdown = await get(`?format=markdown&token=${doc.viewToken}`);
+    expect(markdown.status).toBe(200);
+    expect(markdown.headers.get('content-type')).toMatch(/^text\/markdown/);
+    expect(markdown.headers.get('content-disposition')).toBe('attachment; filename="Launch plan.md"');
+    expect(await markdown.text()).toMatch(/^# Plan\n\nShip \*\*it\*\*\n$/);
+
+    const html = await (await get(`?format=html&token=${doc.viewToken}`)).text();
+    expect(html).toContain('<h1>Plan</h1>');
+    expect(html).toContain('<strong>it</strong>');
+    expect(await (await get(`?format=text&token=${doc.editToken}`)).text()).toBe('Plan\n\nShip it\n');
+    const json = (await (await get('?format=json', { Authorization: `Bearer ${doc.editToken}` })).json()) as {
+      type: string;
+      content: Array<{ type: string }>;
+    };
+    expect(json.type).toBe('doc');
+    expect(json.content.map((node) => node.type)).toEqual(['heading', 'paragraph']);
+  });
+
+  it('reads a document nobody has open straight from the store', async () => {
+    await waitFor('the room to unload', () => t.server.roomsLoaded() === 0);
+    expect(await (await get(`?format=text&token=${doc.viewToken}`)).text()).toBe('Plan\n\nShip it\n');
+  });
+
+  it('refuses missing and foreign tokens and unknown formats with JSON errors', async () => {
+    const other = await t.createDoc();
+    const cases: Array<[string, number]> = [
+      ['?format=text', 401],
+      ['?format=text&token=nonsense', 401],
+      [`?format=text&token=${other.editToken}`, 403],
+      [`?format=docx&token=${doc.viewToken}`, 400],
+    ];
+    for (const [query, status] of cases) {
+      const res = await get(query);
+      expect(res.status, query).toBe(status);
+      expect(await res.json(), query).toMatchObject({ error: expect.any(String) });
+    }
+    const badId = await fetch(`${t.server.url}/api/docs/bad.id/export?token=${doc.viewToken}`);
+    expect(badId.status).toBe(400);
+  });
+});

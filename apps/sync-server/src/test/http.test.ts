@@ -1,0 +1,131 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../observability.js';
+import {
+  type TestServer,
+  connectClient,
+  makeTempDir,
+  openRawSocket,
+  startTestServer,
+  waitFor,
+  waitForSync,
+} from './helpers.js';
+
+describe('HTTP API', () => {
+  const servers: TestServer[] = [];
+  const start = async (...args: Parameters<typeof startTestServer>) => {
+    const t = await startTestServer(...args);
+    servers.push(t);
+    return t;
+  };
+  afterEach(async () => {
+    for (const t of servers.splice(0)) await t.cleanup();
+  });
+
+  it('creates a document with edit and view links on PUBLIC_URL', async () => {
+    const t = await start({ PUBLIC_URL: 'https://docs.example.org/' });
+    const res = await fetch(`${t.server.url}/api/docs`, { method: 'POST' });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(['editToken', 'editUrl', 'id', 'viewToken', 'viewUrl']);
+    expect(body.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(body.editUrl).toBe(`https://docs.example.org/d/${body.id}?token=${body.editToken}`);
+    expect(body.viewUrl).toBe(`https://docs.example.org/d/${body.id}?token=${body.viewToken}`);
+    expect(body.editToken).not.toBe(body.viewToken);
+    expect(await t.server.store.meta(body.id!)).toMatchObject({ id: body.id, updates: 0 });
+  });
+
+  it('reports health and the contract’s metrics', async () => {
+    const t = await start();
+    const health = await fetch(`${t.server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    const { id, editToken } = await t.createDoc();
+    const client = connectClient(t.collabUrl, id, editToken);
+    await waitForSync(client);
+    client.text.insert(0, 'counted');
+    const metrics = async () => (await fetch(`${t.server.url}/metrics`)).text();
+    let text = '';
+    await waitFor('metrics to show the update', async () => /^collab_updates_total 1$/m.test((text = await metrics())));
+    expect(text).toMatch(/^collab_connections 1$/m);
+    expect(text).toMatch(/^collab_documents_loaded 1$/m);
+    expect(text).toMatch(/^collab_update_bytes_total \d+$/m);
+    expect(text).toMatch(/^collab_persist_seconds_count \d+$/m);
+    client.destroy();
+  });
+
+  it('answers unknown routes with a JSON 404 and plain requests to the socket endpoint with 426', async () => {
+    const t = await start();
+    const missing = await fetch(`${t.server.url}/api/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: expect.stringContaining('/api/nothing-here') });
+    const plain = await fetch(`${t.server.url}/collab/abc`);
+    expect(plain.status).toBe(426);
+    expect(await plain.json()).toMatchObject({ error: expect.any(String) });
+  });
+
+  it('serves the built editor, with client-side routes falling back to index.html', async () => {
+    const editorDir = await makeTempDir('collab-editor-');
+    await mkdir(path.join(editorDir, 'assets'));
+    await writeFile(path.join(editorDir, 'index.html'), '<!doctype html><title>Editor</title>');
+    await writeFile(path.join(editorDir, 'assets', 'app.js'), 'console.log(1)');
+    const t = await start({}, { editorDir });
+    for (const route of ['/', '/d/some-doc?token=x']) {
+      const res = await fetch(`${t.server.url}${route}`);
+      expect(res.status, route).toBe(200);
+      expect(await res.text()).toContain('<title>Editor</title>');
+    }
+    const js = await fetch(`${t.server.url}/assets/app.js`);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${t.server.url}/assets/missing.js`)).status).toBe(404);
+    for (const sneaky of ['/../../../../etc/passwd', '/assets/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd']) {
+      expect(await rawGet(t.server.port, sneaky), sneaky).not.toContain('root:');
+    }
+  });
+
+  it('says how to build the editor when it has not been built', async () => {
+    const t = await start();
+    const res = await fetch(`${t.server.url}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('npm run build');
+  });
+
+  it('never writes a token to the logs', async () => {
+    let logs = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs += chunk.toString();
+        done();
+      },
+    });
+    const t = await start({}, { logger: createLogger('trace', sink) });
+    const { id, editToken, viewToken } = await t.createDoc();
+    const client = connectClient(t.collabUrl, id, editToken);
+    await waitForSync(client);
+    client.destroy();
+    const refused = openRawSocket(`${t.collabUrl}/${id}?token=${viewToken}x`);
+    await refused.closed;
+    await waitFor('the connection logs', () => logs.includes('connection closed') && logs.includes('connection refused'));
+    expect(logs).toContain(id);
+    expect(logs).not.toContain(editToken);
+    expect(logs).not.toContain(viewToken);
+    expect(logs).not.toContain('token=');
+  });
+});
+
+/** A GET whose path is sent as written: fetch would normalise the dot segments away. */
+function rawGet(port: number, rawPath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: rawPath }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+}

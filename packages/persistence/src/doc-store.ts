@@ -1,0 +1,71 @@
+/**
+ * The storage boundary of the sync server. Every backend (embedded LevelDB, the cluster's Redis + PostgreSQL)
+ * implements this interface and passes the shared behaviour suite in `doc-store.suite.ts`.
+ *
+ * A document is an ordered log of Yjs updates. The server appends every update before it relays it, so
+ * `append` is on the latency path of each keystroke and must stay one cheap write; everything expensive
+ * (merging the log into one snapshot) happens in `compact`, which never blocks appends.
+ */
+export interface DocStore {
+  /** Records a new, empty document so that it shows up in `list` and `meta`. Idempotent. */
+  create(docId: string): Promise<DocMeta>;
+
+  /**
+   * Durably appends updates to a document's log as one atomic write, in the given order. Resolves once the
+   * write is done: a process killed right afterwards loses none of them. Creates the document if needed.
+   */
+  append(docId: string, updates: readonly Uint8Array[]): Promise<void>;
+
+  /**
+   * The document's whole state as one Yjs update (everything appended so far, merged), or `null` for a
+   * document that has never been written. Reads the log in one ordered range read.
+   */
+  load(docId: string): Promise<Uint8Array | null>;
+
+  /**
+   * Replaces the document's log with one merged snapshot, atomically: a crash at any moment leaves either
+   * the old log or the new snapshot, never a partial document. Appends made while it runs are kept.
+   */
+  compact(docId: string): Promise<void>;
+
+  /** Metadata of one document, or `null` if it does not exist. */
+  meta(docId: string): Promise<DocMeta | null>;
+
+  /** Metadata of every document, ordered by id. */
+  list(): Promise<DocMeta[]>;
+
+  /** Removes a document and all its updates. Deleting a missing document is not an error. */
+  delete(docId: string): Promise<void>;
+
+  /** Waits for writes and compactions in progress, then releases the store. Further calls reject. */
+  close(): Promise<void>;
+}
+
+export interface DocMeta {
+  id: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  /** Milliseconds since the epoch of the last append (or of creation). */
+  updatedAt: number;
+  /** Bytes of Yjs updates the document's log holds now (shrinks on compaction). */
+  size: number;
+  /** Number of entries in the document's log (1 right after compaction). */
+  updates: number;
+}
+
+export type StoreErrorCode = 'invalid-id' | 'closed' | 'corrupt' | 'io';
+
+/** Every failure a store reports is a StoreError; `code` says which kind, `cause` keeps the original. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Document ids every store accepts; the same shape the WebSocket endpoint admits. */
+export const DOC_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;

@@ -1,0 +1,288 @@
+import { ClassicLevel, type BatchOperation } from 'classic-level';
+import { StoreError, type DocMeta, type DocStore } from './doc-store.js';
+import { readDocState, type DocState } from './doc-state.js';
+import { ALL_DOCS, assertDocId, docIdOfKey, docRange, metaKey, updateKey, updateRange } from './keys.js';
+import { mergeLog } from './merge.js';
+import { decodeMeta, emptyMeta, encodeMeta } from './meta-codec.js';
+
+type Db = ClassicLevel<string, Uint8Array>;
+type Op = BatchOperation<Db, string, Uint8Array>;
+
+/** Options of the embedded LevelDB store. */
+export interface OpenStoreOptions {
+  /** Directory of the LevelDB files; created if missing. */
+  dir: string;
+  /** A document whose log holds more entries than this is compacted in the background. Default 500; Infinity: never. */
+  compactThreshold?: number;
+  /** Receives the errors of background compactions, which have no caller to reject. Default: ignored. */
+  onError?: (err: unknown) => void;
+}
+
+const DEFAULT_COMPACT_THRESHOLD = 500;
+
+/**
+ * DocStore on an embedded LevelDB (classic-level): one key per appended update, see `keys.ts`.
+ *
+ * Durability: a resolved append has been handed to the operating system (LevelDB's write-ahead log, without
+ * fsync), so it survives the process being killed, not a power cut.
+ */
+export class LevelDbStore implements DocStore {
+  private readonly states = new Map<string, Promise<DocState>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly db: Db,
+    private readonly compactThreshold: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Opens (or creates) the store; a directory that cannot be opened, e.g. locked, is StoreError('io'). */
+  static async open(options: OpenStoreOptions): Promise<LevelDbStore> {
+    const threshold = options.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD;
+    if (!(threshold >= 1)) throw new RangeError(`compactThreshold must be at least 1, got ${threshold}`);
+    const db: Db = new ClassicLevel(options.dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    try {
+      await db.open();
+    } catch (err) {
+      throw new StoreError('io', `cannot open the store in ${options.dir}: ${describeOpenFailure(err)}`, {
+        cause: err,
+      });
+    }
+    return new LevelDbStore(db, threshold, options.onError ?? (() => undefined));
+  }
+
+  create(docId: string): Promise<DocMeta> {
+    return this.withState(docId, (state) =>
+      state.lane.run(async () => {
+        if (state.meta === null) {
+          const meta = emptyMeta(docId, Date.now());
+          await this.db.put(metaKey(docId), encodeMeta(meta));
+          state.meta = meta;
+        }
+        return { ...state.meta };
+      }),
+    );
+  }
+
+  append(docId: string, updates: readonly Uint8Array[]): Promise<void> {
+    if (updates.length === 0) return this.track(async () => assertDocId(docId));
+    const batch = [...updates];
+    return this.withState(docId, (state) => {
+      const firstSeq = state.nextSeq;
+      state.nextSeq += batch.length;
+      state.queued.push({ firstSeq, updates: batch });
+      state.nextFlush ??= state.lane.run(() => this.flush(docId, state));
+      return state.nextFlush;
+    });
+  }
+
+  /**
+   * One ordered range read, merged by `mergeLog`. A single entry (a compacted log) is returned as stored,
+   * without decoding it. A document with an empty log, including one that was only created, loads as `null`.
+   */
+  load(docId: string): Promise<Uint8Array | null> {
+    return this.track(async () => {
+      assertDocId(docId);
+      const updates = await this.db.values(updateRange(docId)).all();
+      if (updates.length === 0) return null;
+      // classic-level hands out Buffers; callers get a plain Uint8Array over the same bytes.
+      return updates.length === 1 ? plainView(updates[0]!) : mergeLog(updates);
+    });
+  }
+
+  compact(docId: string): Promise<void> {
+    return this.withState(docId, (state) => this.compactNow(docId, state));
+  }
+
+  meta(docId: string): Promise<DocMeta | null> {
+    return this.track(async () => {
+      assertDocId(docId);
+      const bytes = await this.db.get(metaKey(docId));
+      return bytes === undefined ? null : decodeMeta(bytes);
+    });
+  }
+
+  list(): Promise<DocMeta[]> {
+    return this.track(async () => {
+      const metas: DocMeta[] = [];
+      const iterator = this.db.iterator(ALL_DOCS);
+      try {
+        for (let entry = await iterator.next(); entry !== undefined; entry = await iterator.next()) {
+          const [key, value] = entry;
+          const docId = docIdOfKey(key);
+          if (docId === null) continue;
+          if (key === metaKey(docId)) metas.push(decodeMeta(value));
+          // The metadata is the first key of a document's range: skip its log, so listing costs one seek per
+          // document, not one step per update.
+          iterator.seek(docRange(docId).lt);
+        }
+      } finally {
+        await iterator.close();
+      }
+      // Key order differs from id order ('-' sorts before the '/' that ends an id in a key).
+      return metas.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    });
+  }
+
+  delete(docId: string): Promise<void> {
+    return this.withState(docId, (state) =>
+      state.lane.run(async () => {
+        const keys = await this.db.keys(docRange(docId)).all();
+        // One batch rather than db.clear, which deletes in chunks: a crash half-way through would leave part
+        // of a log behind for `load` to serve.
+        if (keys.length > 0) await this.db.batch(keys.map((key): Op => ({ type: 'del', key })));
+        state.meta = null;
+        state.generation += 1;
+      }),
+    );
+  }
+
+  /** Waits for every call in flight, background compactions included, then closes the database. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.drainAndClose();
+    return this.closing;
+  }
+
+  private async drainAndClose(): Promise<void> {
+    // Settling work can start more (a finished append may start a compaction), so drain until nothing is left.
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    try {
+      await this.db.close();
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  /** Writes every queued append of the document, and its new metadata, in one atomic batch. */
+  private async flush(docId: string, state: DocState): Promise<void> {
+    state.nextFlush = null;
+    const groups = state.queued.splice(0);
+    const ops: Op[] = [];
+    let bytes = 0;
+    for (const { firstSeq, updates } of groups) {
+      updates.forEach((update, i) => {
+        ops.push({ type: 'put', key: updateKey(docId, firstSeq + i), value: update });
+        bytes += update.byteLength;
+      });
+    }
+    const now = Date.now();
+    const base = state.meta ?? emptyMeta(docId, now);
+    const meta = { ...base, updatedAt: now, size: base.size + bytes, updates: base.updates + ops.length };
+    ops.push({ type: 'put', key: metaKey(docId), value: encodeMeta(meta) });
+    await this.db.batch(ops);
+    state.meta = meta;
+    this.compactIfLong(docId, state);
+  }
+
+  /** Starts a background compaction once the log is long; never delays or fails the append that got here. */
+  private compactIfLong(docId: string, state: DocState): void {
+    if (this.closing || state.compaction || (state.meta?.updates ?? 0) <= this.compactThreshold) return;
+    const run = this.compactNow(docId, state).catch((err: unknown) => {
+      try {
+        this.onError(toStoreError(err));
+      } catch {
+        // A throwing callback must not become an unhandled rejection that takes the process down.
+      }
+    });
+    this.remember(run);
+  }
+
+  private compactNow(docId: string, state: DocState): Promise<void> {
+    // Chained behind a compaction in progress, so that this one still folds in everything appended before it.
+    const run = (state.compaction ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.foldLog(docId, state));
+    state.compaction = run;
+    const done = () => {
+      if (state.compaction === run) state.compaction = null;
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  /**
+   * Merges the log as it is now, keys up to N, then in one batch deletes those keys and puts the merged
+   * snapshot at N. Appends made meanwhile have sequence numbers above N and stay. The lane writes batches in
+   * sequence order, so when N is on disk every lower key that will ever exist is too.
+   */
+  private async foldLog(docId: string, state: DocState): Promise<void> {
+    const generation = state.generation;
+    const entries = await this.db.iterator(updateRange(docId)).all();
+    if (entries.length < 2) return;
+    const merged = mergeLog(entries.map(([, value]) => value));
+    const lastKey = entries[entries.length - 1]![0];
+    const foldedBytes = entries.reduce((sum, [, value]) => sum + value.byteLength, 0);
+    await state.lane.run(async () => {
+      if (state.generation !== generation || state.meta === null) return; // deleted meanwhile
+      const meta = {
+        ...state.meta,
+        size: state.meta.size - foldedBytes + merged.byteLength,
+        updates: state.meta.updates - entries.length + 1,
+      };
+      const ops = entries.map(([key]): Op => ({ type: 'del', key }));
+      // After the deletes: within a batch the last operation on a key wins, and N is among the deleted keys.
+      ops.push({ type: 'put', key: lastKey, value: merged });
+      ops.push({ type: 'put', key: metaKey(docId), value: encodeMeta(meta) });
+      await this.db.batch(ops);
+      state.meta = meta;
+    });
+  }
+
+  /** Runs a call on the document's state, loaded on first use. */
+  private withState<T>(docId: string, work: (state: DocState) => Promise<T>): Promise<T> {
+    return this.track(async () => {
+      assertDocId(docId);
+      // Every call awaits the same promise, and promise reactions run first-in first-out, so calls reach
+      // `work` in the order they were made.
+      return work(await this.state(docId));
+    });
+  }
+
+  private state(docId: string): Promise<DocState> {
+    const known = this.states.get(docId);
+    if (known) return known;
+    const loading = readDocState(this.db, docId);
+    this.states.set(docId, loading);
+    // A failed read must not stick: the next call reads again.
+    loading.catch(() => {
+      if (this.states.get(docId) === loading) this.states.delete(docId);
+    });
+    return loading;
+  }
+
+  /** Rejects once the store is closing; otherwise runs `work`, reporting its failures as StoreErrors. */
+  private track<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new StoreError('closed', 'the store is closed'));
+    const result = work().catch((err: unknown) => {
+      throw toStoreError(err);
+    });
+    this.remember(result);
+    return result;
+  }
+
+  private remember(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    const forget = () => this.inFlight.delete(work);
+    work.then(forget, forget);
+  }
+}
+
+function toStoreError(err: unknown): StoreError {
+  if (err instanceof StoreError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new StoreError('io', `storage failed: ${message}`, { cause: err });
+}
+
+function describeOpenFailure(err: unknown): string {
+  // abstract-level reports LEVEL_DATABASE_NOT_OPEN and keeps the reason in `cause`.
+  const reason = err instanceof Error && err.cause !== undefined ? err.cause : err;
+  if (reason instanceof Error && 'code' in reason && reason.code === 'LEVEL_LOCKED') {
+    return 'it is already open in another process or store';
+  }
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+function plainView(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
