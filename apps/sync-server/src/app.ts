@@ -1,14 +1,20 @@
 import type { DocStore } from '@collab/persistence';
 import { Hono } from 'hono';
 import type { Tokens } from './auth/tokens.js';
+import type { Limits } from './config.js';
+import type { ConnectionLimits } from './collab/connection-limits.js';
 import type { Heartbeat } from './collab/heartbeat.js';
 import type { Rooms } from './collab/rooms.js';
+import type { Health } from './health.js';
+import type { ClientInfo } from './http/client.js';
 import { collabRoutes } from './http/collab.js';
 import { docsRoutes } from './http/docs.js';
 import { editorRoutes } from './http/editor.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { exportRoutes } from './http/export.js';
-import { type Health, healthRoutes } from './http/health.js';
+import { healthRoutes } from './http/health.js';
+import type { RateLimiter } from './http/rate-limit.js';
+import { securityHeaders } from './http/security-headers.js';
 import type { Logger, Metrics } from './observability.js';
 
 export interface AppDeps {
@@ -19,8 +25,11 @@ export interface AppDeps {
   health: Health;
   logger: Logger;
   metrics: Metrics;
+  limits: Limits;
+  connectionLimits: ConnectionLimits;
+  docsLimiter: RateLimiter;
+  client: ClientInfo;
   publicUrl: string;
-  maxMessageBytes: number;
   /** Directory of the built editor (index.html and assets). */
   editorDir: string;
 }
@@ -28,6 +37,7 @@ export interface AppDeps {
 /** The whole HTTP surface as a Hono app; `start.ts` binds it to a port. */
 export function createApp(deps: AppDeps): Hono {
   return new Hono()
+    .use('*', securityHeaders())
     .route('/', healthRoutes(deps.health, deps.metrics))
     .route('/', docsRoutes(deps))
     .route('/', exportRoutes(deps))

@@ -9,16 +9,36 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       dataDir: '/srv/app/data',
       secret: undefined,
+      previousSecrets: [],
       publicUrl: 'http://localhost:1234',
+      allowedOrigins: [],
+      trustProxy: false,
       logLevel: 'info',
-      maxMessageBytes: 16 * 1024 * 1024,
+      limits: {
+        maxMessageBytes: 16 * 1024 * 1024,
+        maxAwarenessBytes: 64 * 1024,
+        maxBufferedBytes: 16 * 1024 * 1024,
+        messagesPerSecond: 2_000,
+        bytesPerSecond: 16 * 1024 * 1024,
+        maxConnections: 20_000,
+        maxConnectionsPerDocument: 1_000,
+        docsPerMinute: 60,
+      },
       cluster: undefined,
     });
   });
 
   it('reads every variable and treats empty strings as unset', () => {
     const config = loadConfig(
-      { PORT: '8080', HOST: '0.0.0.0', DATA_DIR: '/var/lib/collab', PUBLIC_URL: 'https://docs.example.org/', LOG_LEVEL: '' },
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        DATA_DIR: '/var/lib/collab',
+        PUBLIC_URL: 'https://docs.example.org/',
+        LOG_LEVEL: '',
+        ALLOWED_ORIGINS: 'https://docs.example.org, https://intranet.example.org',
+        TRUST_PROXY: 'true',
+      },
       '/srv',
     );
     expect(config).toMatchObject({
@@ -27,6 +47,8 @@ describe('loadConfig', () => {
       dataDir: path.resolve('/var/lib/collab'),
       publicUrl: 'https://docs.example.org',
       logLevel: 'info',
+      allowedOrigins: ['https://docs.example.org', 'https://intranet.example.org'],
+      trustProxy: true,
     });
   });
 
@@ -37,6 +59,9 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud" is invalid'],
     [{ COLLAB_SECRET: 'short' }, 'COLLAB_SECRET="short" is invalid: must be at least 32 characters long'],
     [{ MAX_MESSAGE_BYTES: '10' }, 'MAX_MESSAGE_BYTES="10" is invalid: must be at least 1024'],
+    [{ ALLOWED_ORIGINS: 'https://ok.org,https://bad.org/path' }, 'ALLOWED_ORIGINS="https://ok.org,https://bad.org/path" is invalid'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes" is invalid: must be true or false'],
+    [{ COLLAB_PREVIOUS_SECRETS: 'x'.repeat(40) }, 'COLLAB_SECRET is required with COLLAB_PREVIOUS_SECRETS'],
     [{ DATABASE_URL: 'postgres://db/collab' }, 'REDIS_URL is required'],
     [{ REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://db/collab' }, 'COLLAB_SECRET is required in cluster mode'],
   ])('refuses %o with a line naming the variable', (env, message) => {

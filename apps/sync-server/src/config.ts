@@ -9,12 +9,36 @@ export interface Config {
   dataDir: string;
   /** From COLLAB_SECRET; when absent the server generates one and keeps it in `dataDir`. */
   secret: string | undefined;
+  /** From COLLAB_PREVIOUS_SECRETS: keys whose links are still accepted during a key rotation, never used to sign. */
+  previousSecrets: string[];
   /** Base of the share links the API returns, without a trailing slash. */
   publicUrl: string;
+  /** Browser origins allowed to open sockets and create documents; empty: any. */
+  allowedOrigins: string[];
+  /** Take the client address from X-Forwarded-For (set when a reverse proxy is in front). */
+  trustProxy: boolean;
   logLevel: LogLevel;
+  limits: Limits;
+  cluster: { redisUrl: string; databaseUrl: string } | undefined;
+}
+
+/** What one client may cost the server. Past each limit the client gets a close code or a 4xx, never a crash. */
+export interface Limits {
   /** Largest WebSocket message accepted; a larger one closes its connection with 4413. */
   maxMessageBytes: number;
-  cluster: { redisUrl: string; databaseUrl: string } | undefined;
+  /** Largest awareness update (one user's presence); a larger one closes with 4413. */
+  maxAwarenessBytes: number;
+  /** Bytes waiting to be sent to one connection; a client that stops reading past this is dropped (4503). */
+  maxBufferedBytes: number;
+  /** Sustained messages per second per connection (bursts of twice that); faster closes with 4503. */
+  messagesPerSecond: number;
+  /** Sustained bytes per second per connection (bursts of twice that, at least one maximal message). */
+  bytesPerSecond: number;
+  /** Open sockets per process and per document; past them new sockets close with 4503. */
+  maxConnections: number;
+  maxConnectionsPerDocument: number;
+  /** Documents one client address may create per minute (`POST /api/docs`), then 429. */
+  docsPerMinute: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -24,28 +48,43 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const MIB = 1024 * 1024;
+const KIB = 1024;
+const MIB = 1024 * KIB;
 const integer = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+const list = (item: z.ZodString) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(item));
 
+const secret = z.string().min(32, 'must be at least 32 characters long');
 const schema = z.object({
   PORT: integer(0, 65535).default(1234),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
-  COLLAB_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
-  PUBLIC_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .optional(),
+  COLLAB_SECRET: secret.optional(),
+  COLLAB_PREVIOUS_SECRETS: list(secret).default([]),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  ALLOWED_ORIGINS: list(
+    z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://docs.example.org, without a path'),
+  ).default([]),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0'], 'must be true or false').default('false').transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MAX_MESSAGE_BYTES: integer(1024, 1024 * MIB).default(16 * MIB),
+  MAX_MESSAGE_BYTES: integer(KIB, 1024 * MIB).default(16 * MIB),
+  MAX_AWARENESS_BYTES: integer(KIB, 16 * MIB).default(64 * KIB),
+  MAX_BUFFERED_BYTES: integer(64 * KIB, 1024 * MIB).default(16 * MIB),
+  MESSAGE_RATE_LIMIT: integer(1, 1_000_000).default(2_000),
+  BYTE_RATE_LIMIT: integer(KIB, 1024 * MIB).default(16 * MIB),
+  MAX_CONNECTIONS: integer(1, 1_000_000).default(20_000),
+  MAX_CONNECTIONS_PER_DOC: integer(1, 1_000_000).default(1_000),
+  DOCS_RATE_LIMIT: integer(1, 1_000_000).default(60),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
-  DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
-    .optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
 });
 
 /**
@@ -69,14 +108,29 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   if (cluster && !vars.COLLAB_SECRET) {
     throw new ConfigError('COLLAB_SECRET is required in cluster mode: every instance must sign links with the same key');
   }
+  if (vars.COLLAB_PREVIOUS_SECRETS.length > 0 && !vars.COLLAB_SECRET) {
+    throw new ConfigError('COLLAB_SECRET is required with COLLAB_PREVIOUS_SECRETS: it is the key that signs new links');
+  }
   return Object.freeze({
     port: vars.PORT,
     host: vars.HOST,
     dataDir: path.resolve(cwd, vars.DATA_DIR),
     secret: vars.COLLAB_SECRET,
+    previousSecrets: vars.COLLAB_PREVIOUS_SECRETS,
     publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+    allowedOrigins: vars.ALLOWED_ORIGINS,
+    trustProxy: vars.TRUST_PROXY,
     logLevel: vars.LOG_LEVEL,
-    maxMessageBytes: vars.MAX_MESSAGE_BYTES,
+    limits: Object.freeze({
+      maxMessageBytes: vars.MAX_MESSAGE_BYTES,
+      maxAwarenessBytes: vars.MAX_AWARENESS_BYTES,
+      maxBufferedBytes: vars.MAX_BUFFERED_BYTES,
+      messagesPerSecond: vars.MESSAGE_RATE_LIMIT,
+      bytesPerSecond: vars.BYTE_RATE_LIMIT,
+      maxConnections: vars.MAX_CONNECTIONS,
+      maxConnectionsPerDocument: vars.MAX_CONNECTIONS_PER_DOC,
+      docsPerMinute: vars.DOCS_RATE_LIMIT,
+    }),
     cluster,
   });
 }

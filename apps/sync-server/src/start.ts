@@ -10,8 +10,12 @@ import { createApp } from './app.js';
 import { resolveSecret } from './auth/secret.js';
 import { createTokens } from './auth/tokens.js';
 import { ConfigError, type Config } from './config.js';
+import { createConnectionLimits } from './collab/connection-limits.js';
 import { createHeartbeat } from './collab/heartbeat.js';
 import { createRooms } from './collab/rooms.js';
+import { createHealth } from './health.js';
+import { createClientInfo } from './http/client.js';
+import { createRateLimiter } from './http/rate-limit.js';
 import { type Logger, createLogger, createMetrics } from './observability.js';
 
 export interface StartOptions {
@@ -55,22 +59,26 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onError: (err) => logger.warn({ err }, 'background compaction failed'),
   });
   const store = options.decorateStore ? options.decorateStore(opened) : opened;
-  const rooms = createRooms({ store, logger, metrics, unloadGraceMs: options.unloadGraceMs });
+  const health = createHealth();
+  const rooms = createRooms({ store, logger, metrics, health, unloadGraceMs: options.unloadGraceMs });
   const heartbeat = createHeartbeat(options.heartbeatMs ?? 15_000);
-  let accepting = true;
+  const { limits } = config;
   const app = createApp({
     store,
     rooms,
-    tokens: createTokens(secret),
+    tokens: createTokens([secret, ...config.previousSecrets]),
     heartbeat,
-    health: { ready: () => accepting },
+    health,
     logger,
     metrics,
+    limits,
+    connectionLimits: createConnectionLimits(limits.maxConnections, limits.maxConnectionsPerDocument),
+    docsLimiter: createRateLimiter(limits.docsPerMinute),
+    client: createClientInfo(config.trustProxy, config.allowedOrigins),
     publicUrl: config.publicUrl,
-    maxMessageBytes: config.maxMessageBytes,
     editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR,
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes + PAYLOAD_CEILING_SLACK });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes + PAYLOAD_CEILING_SLACK });
   const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -80,7 +88,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   async function close(): Promise<void> {
-    accepting = false;
+    health.stopping();
     const closedHttp = new Promise((resolve) => server.close(resolve));
     heartbeat.stop();
     // Every socket stops being read, then what was received before is written: an update is either

@@ -1,16 +1,21 @@
 import type { WebSocket } from 'ws';
 import type { Role } from '../auth/tokens.js';
+import type { Limits } from '../config.js';
 import type { Logger, Metrics } from '../observability.js';
 import { type ClientMessage, CloseCode, ProtocolError, decodeMessage, encodePermissionDenied } from './protocol.js';
 import type { Peer, Room } from './room.js';
 import type { Rooms } from './rooms.js';
+import { TokenBucket } from './token-bucket.js';
 
 export interface ConnectionDeps {
   rooms: Rooms;
   logger: Logger;
   metrics: Metrics;
-  maxMessageBytes: number;
+  limits: Limits;
 }
+
+/** A socket asked to close is cut off after this long, so that a peer that never answers holds nothing. */
+const CLOSE_GRACE_MS = 1_000;
 
 /**
  * One admitted socket on one document. Frames are handled one at a time in arrival order; those that
@@ -22,6 +27,8 @@ export class Connection implements Peer {
   private queue: Uint8Array[] = [];
   private closed = false;
   private deniedSent = false;
+  private readonly messageBudget: TokenBucket;
+  private readonly byteBudget: TokenBucket;
 
   constructor(
     private readonly socket: WebSocket,
@@ -29,6 +36,10 @@ export class Connection implements Peer {
     readonly role: Role,
     private readonly deps: ConnectionDeps,
   ) {
+    const { messagesPerSecond, bytesPerSecond, maxMessageBytes } = deps.limits;
+    this.messageBudget = new TokenBucket(messagesPerSecond, 2 * messagesPerSecond);
+    // The byte bucket always holds at least one message of the largest allowed size: a big paste must pass.
+    this.byteBudget = new TokenBucket(bytesPerSecond, Math.max(2 * bytesPerSecond, maxMessageBytes));
     deps.metrics.connections.inc();
     deps.logger.info({ docId, role }, 'connection open');
     deps.rooms.join(docId, this).then(
@@ -44,21 +55,31 @@ export class Connection implements Peer {
   receive(data: Uint8Array | string): void {
     if (this.closed) return;
     if (typeof data === 'string') return this.reject('text-frame', CloseCode.BadRequest, 'text frames are not accepted');
-    if (data.byteLength > this.deps.maxMessageBytes) {
-      return this.reject('too-large', CloseCode.TooLarge, `message larger than ${this.deps.maxMessageBytes} bytes`);
+    const { maxMessageBytes } = this.deps.limits;
+    if (data.byteLength > maxMessageBytes) {
+      return this.reject('too-large', CloseCode.TooLarge, `message larger than ${maxMessageBytes} bytes`);
+    }
+    if (!this.messageBudget.take() || !this.byteBudget.take(data.byteLength)) {
+      return this.reject('rate-limit', CloseCode.Unavailable, 'rate limit exceeded');
     }
     if (this.room) this.handleSafely(this.room, data);
     else this.queue.push(data);
   }
 
   send(frame: Uint8Array): void {
-    if (!this.closed) this.socket.send(frame);
+    if (this.closed) return;
+    // A client that stops reading would make the server buffer without bound; it resyncs when it returns.
+    if (this.socket.bufferedAmount > this.deps.limits.maxBufferedBytes) {
+      return this.reject('slow-consumer', CloseCode.Unavailable, 'not reading fast enough');
+    }
+    this.socket.send(frame);
   }
 
   close(code: CloseCode, reason: string): void {
     if (this.closed) return;
     this.closed = true;
     this.socket.close(code, reason);
+    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   /** The socket has closed, whoever closed it. */
@@ -110,7 +131,10 @@ export class Connection implements Peer {
       case 'update':
         return this.receiveUpdate(room, message.update, message.empty);
       case 'awareness':
-        return room.receiveAwareness(this, message.update);
+        if (message.update.byteLength > this.deps.limits.maxAwarenessBytes) {
+          return this.reject('too-large', CloseCode.TooLarge, 'awareness update too large');
+        }
+        return room.receiveAwareness(this, message.update, message.entries);
       case 'query-awareness':
         return room.sendAwareness(this);
       case 'auth':

@@ -132,6 +132,18 @@ export function parseAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   return entries;
 }
 
+/** The awareness update holding just `entries` (the inverse of `parseAwarenessUpdate`). */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  return frame((e) => {
+    encoding.writeVarUint(e, entries.length);
+    for (const { clientId, clock, state } of entries) {
+      encoding.writeVarUint(e, clientId);
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarString(e, JSON.stringify(state));
+    }
+  });
+}
+
 function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
   write(encoder);

@@ -1,14 +1,9 @@
 import type { DocStore } from '@collab/persistence';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { Health } from '../health.js';
 import type { Logger, Metrics } from '../observability.js';
-import {
-  CloseCode,
-  encodeAwareness,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeUpdate,
-} from './protocol.js';
+import { Presence } from './presence.js';
+import { type AwarenessEntry, CloseCode, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
 
 /** What a room needs of a connection: a way to send it frames and to close it. */
 export interface Peer {
@@ -19,31 +14,41 @@ export interface Peer {
 /** Transaction origin of the stored state applied at load: it is neither stored again nor relayed. */
 const LOAD_ORIGIN = Symbol('load');
 
-interface PendingUpdate {
-  peer: Peer;
+/** An update the doc has integrated (Yjs's own encoding of it) and the peer it came from. */
+interface Applied {
   update: Uint8Array;
+  origin: unknown;
 }
 
 export interface RoomDeps {
   store: DocStore;
   logger: Logger;
   metrics: Metrics;
+  health: Health;
+  /** Called once when the room can no longer be trusted to match the store; the registry drops it. */
+  onBroken(room: Room): void;
 }
 
 /**
- * One loaded document: its Y.Doc, its Awareness and the peers connected to it.
+ * One loaded document: its Y.Doc, its presence and the peers connected to it.
  *
- * The write path is "parse, persist, then relay": updates wait in `pending`, are appended to the store in
- * one batch per turn of the event loop, and only once that write has resolved are they applied to the doc,
- * whose `update` event relays them. So whatever a peer receives is already stored.
+ * The write path runs in rounds, one at a time. A round applies the updates received since the last one
+ * to the doc, appends what the doc integrated (Yjs's own encoding: never a client's raw bytes) to the store
+ * in one write, and only then relays it. Between rounds the doc holds exactly what is stored, and that is
+ * when sync requests are answered: nothing leaves the server before it is stored. An update that Yjs
+ * cannot apply, or a failed write, breaks the room: everyone reconnects to a copy reloaded from the store.
  */
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
-  /** Each peer with the awareness client ids it has introduced, removed for everyone when it leaves. */
-  private readonly peers = new Map<Peer, Set<number>>();
-  private pending: PendingUpdate[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly peers = new Set<Peer>();
+  private readonly presence: Presence;
+  private incoming: Array<{ peer: Peer; update: Uint8Array }> = [];
+  /** Filled by the doc's update event while a round applies updates. */
+  private applied: Applied[] = [];
+  /** Sync requests that arrived during a round, answered when it ends. */
+  private waitingForSync: Array<{ peer: Peer; stateVector: Uint8Array }> = [];
+  private round: Promise<void> | null = null;
+  private broken = false;
   /** Whether anything was appended since load, i.e. whether unloading should compact. */
   dirty = false;
 
@@ -51,10 +56,12 @@ export class Room {
     readonly id: string,
     private readonly deps: RoomDeps,
   ) {
-    // The server is not a user: without this, its own empty state would show up in every presence list.
-    this.awareness.setLocalState(null);
-    this.doc.on('update', this.relayUpdate);
-    this.awareness.on('update', this.relayAwareness);
+    this.presence = new Presence(this.doc, (frame) => {
+      for (const peer of this.peers) peer.send(frame);
+    });
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== LOAD_ORIGIN) this.applied.push({ update, origin });
+    });
   }
 
   /** Applies the stored state; called once, before any peer joins. */
@@ -68,41 +75,45 @@ export class Room {
 
   /** Adds a peer and starts the sync handshake from the server's side. */
   add(peer: Peer): void {
-    this.peers.set(peer, new Set());
+    this.peers.add(peer);
+    this.presence.addPeer(peer);
     peer.send(encodeSyncStep1(this.doc));
-    const states = this.awareness.getStates();
-    if (states.size > 0) {
-      peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
-    }
+    const states = this.presence.currentFrame();
+    if (states) peer.send(states);
   }
 
-  /** Removes a peer and, for everyone else, the awareness states it introduced. */
+  /** Removes a peer and, for everyone else, the presence it introduced. */
   remove(peer: Peer): void {
-    const clientIds = this.peers.get(peer);
-    if (!clientIds) return;
-    this.peers.delete(peer);
-    if (clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], null);
+    if (!this.peers.delete(peer)) return;
+    this.presence.removePeer(peer);
   }
 
-  /** Answers a peer's sync step 1 with everything it lacks. */
+  /** Answers a peer's sync step 1 with everything it lacks, as soon as the doc matches the store. */
   syncStep1(peer: Peer, stateVector: Uint8Array): void {
-    peer.send(encodeSyncStep2(this.doc, stateVector));
+    if (this.round) this.waitingForSync.push({ peer, stateVector });
+    else peer.send(encodeSyncStep2(this.doc, stateVector));
   }
 
-  /** Queues a validated update for the next store batch. */
+  /** Queues a validated update for the next round. */
   receiveUpdate(peer: Peer, update: Uint8Array): void {
-    this.pending.push({ peer, update });
-    this.flushing ??= this.flush();
+    if (this.broken) return;
+    this.incoming.push({ peer, update });
+    this.round ??= this.runRounds().catch((err: unknown) => {
+      // Never an unhandled rejection: that would end the process for every document.
+      this.deps.logger.error({ err, docId: this.id }, 'write round failed');
+      this.round = null;
+      this.break('internal error');
+    });
   }
 
-  receiveAwareness(peer: Peer, update: Uint8Array): void {
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+  receiveAwareness(peer: Peer, update: Uint8Array, entries: readonly AwarenessEntry[]): void {
+    this.presence.receive(peer, update, entries);
   }
 
-  /** Sends the peer every awareness state known now (query-awareness). */
+  /** Sends the peer every presence state known now (query-awareness). */
   sendAwareness(peer: Peer): void {
-    const clients = [...this.awareness.getStates().keys()];
-    peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)));
+    const states = this.presence.currentFrame();
+    if (states) peer.send(states);
   }
 
   /**
@@ -110,76 +121,120 @@ export class Room {
    * so that what is drained is exactly what was received.
    */
   closePeers(code: CloseCode, reason: string): void {
-    for (const peer of this.peers.keys()) peer.close(code, reason);
+    for (const peer of this.peers) peer.close(code, reason);
     this.peers.clear();
   }
 
-  /** Resolves once every update received so far has been written (or refused). */
+  /** Resolves once every update received so far has been stored (or refused). */
   async drain(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.round) await this.round;
   }
 
   destroy(): void {
-    this.awareness.destroy();
+    this.presence.destroy();
     this.doc.destroy();
   }
 
-  private async flush(): Promise<void> {
-    // Updates that arrive from many sockets in the same turn of the event loop share one store write.
+  private async runRounds(): Promise<void> {
+    // Updates that arrive from many sockets in the same turn of the event loop share one round.
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      await this.persistAndApply(batch);
+    while (this.incoming.length > 0 && !this.broken) {
+      const received = this.incoming;
+      this.incoming = [];
+      this.applied = [];
+      if (!this.apply(received)) break;
+      const applied = this.applied;
+      this.applied = [];
+      if (applied.length > 0) {
+        if (!(await this.persist(applied))) break;
+        this.relay(applied);
+      }
+      this.answerSyncRequests();
     }
-    this.flushing = null;
+    this.round = null;
+    if (!this.broken) this.answerSyncRequests();
   }
 
-  private async persistAndApply(batch: PendingUpdate[]): Promise<void> {
-    const { store, metrics, logger } = this.deps;
+  private apply(received: Array<{ peer: Peer; update: Uint8Array }>): boolean {
+    for (const { peer, update } of received) {
+      try {
+        Y.applyUpdate(this.doc, update, peer);
+      } catch (err) {
+        // Yjs may have integrated part of it before throwing: this doc no longer matches the store.
+        this.deps.metrics.rejectedMessages.inc({ reason: 'unappliable-update' });
+        this.deps.logger.warn({ err, docId: this.id }, 'an update could not be applied; reloading the document');
+        peer.close(CloseCode.BadRequest, 'update could not be applied');
+        this.break('document reloading');
+        return false;
+      }
+      if (this.doc.store.pendingStructs || this.doc.store.pendingDs) this.dropPending(peer);
+    }
+    return true;
+  }
+
+  /**
+   * Yjs keeps the parts of an update whose dependencies it lacks, and would hand them to every newcomer in
+   * sync step 2. An honest client never sends them (its updates depend only on what the server has or what
+   * the same message carries), so they are dropped and their sender closed; what did integrate stays.
+   */
+  private dropPending(peer: Peer): void {
+    this.doc.store.pendingStructs = null;
+    this.doc.store.pendingDs = null;
+    this.deps.metrics.rejectedMessages.inc({ reason: 'missing-dependencies' });
+    peer.close(CloseCode.BadRequest, 'update depends on data the document does not have');
+  }
+
+  private async persist(applied: Applied[]): Promise<boolean> {
+    const { store, metrics, logger, health } = this.deps;
     const stopTimer = metrics.persistSeconds.startTimer();
     try {
-      await store.append(this.id, batch.map((p) => p.update));
+      await store.append(
+        this.id,
+        applied.map((a) => a.update),
+      );
     } catch (err) {
-      // Nothing of the batch is applied or relayed. Its senders are closed with "try again later": the
-      // stock client reconnects and its sync step 2 resends whatever the server does not have.
       metrics.storeErrors.inc({ operation: 'append' });
-      logger.error({ err, docId: this.id, updates: batch.length }, 'store append failed');
-      for (const peer of new Set(batch.map((p) => p.peer))) peer.close(CloseCode.Unavailable, 'storage unavailable');
-      return;
+      health.storeFailed();
+      logger.error({ err, docId: this.id, updates: applied.length }, 'store append failed');
+      // The doc holds updates the store does not: everyone reconnects ("try again later") and resends
+      // what the reloaded document lacks.
+      this.break('storage unavailable');
+      return false;
     } finally {
       stopTimer();
     }
+    health.storeWorked();
     this.dirty = true;
-    for (const { peer, update } of batch) {
-      Y.applyUpdate(this.doc, update, peer);
+    for (const { update } of applied) {
       metrics.updates.inc();
       metrics.updateBytes.inc(update.byteLength);
     }
+    return true;
   }
 
-  private readonly relayUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === LOAD_ORIGIN) return;
-    const frame = encodeUpdate(update);
-    for (const peer of this.peers.keys()) {
-      if (peer !== origin) peer.send(frame);
+  private relay(applied: Applied[]): void {
+    for (const { update, origin } of applied) {
+      const frame = encodeUpdate(update);
+      for (const peer of this.peers) {
+        if (peer !== origin) peer.send(frame);
+      }
     }
-  };
+  }
 
-  private readonly relayAwareness = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const owned = this.peers.get(origin as Peer);
-    if (owned) {
-      for (const id of added) owned.add(id);
-      for (const id of updated) owned.add(id);
-      for (const id of removed) owned.delete(id);
+  private answerSyncRequests(): void {
+    const waiting = this.waitingForSync;
+    this.waitingForSync = [];
+    for (const { peer, stateVector } of waiting) {
+      if (this.peers.has(peer)) peer.send(encodeSyncStep2(this.doc, stateVector));
     }
-    const changed = [...added, ...updated, ...removed];
-    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    // The sender gets its own renewal back on purpose: the stock client drops a connection that has
-    // received nothing for 30 s, and a lone editor would otherwise hear nothing at all.
-    for (const peer of this.peers.keys()) peer.send(frame);
-  };
+  }
+
+  private break(reason: string): void {
+    if (this.broken) return;
+    this.broken = true;
+    this.incoming = [];
+    this.waitingForSync = [];
+    this.closePeers(CloseCode.Unavailable, reason);
+    this.deps.onBroken(this);
+  }
 }

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { type DocStore, openStore } from '@collab/persistence';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { createHealth } from '../health.js';
 import { createLogger, createMetrics } from '../observability.js';
 import { makeTempDir } from '../test/helpers.js';
 import type { Peer } from './room.js';
@@ -31,7 +32,13 @@ describe('the room registry', () => {
       loads++;
       return load(id);
     };
-    rooms = createRooms({ store, logger: createLogger('silent'), metrics: createMetrics(), unloadGraceMs: 1_000 });
+    rooms = createRooms({
+      store,
+      logger: createLogger('silent'),
+      metrics: createMetrics(),
+      health: createHealth(),
+      unloadGraceMs: 1_000,
+    });
   });
   afterEach(async () => {
     vi.useRealTimers();

@@ -1,5 +1,6 @@
 import type { DocStore } from '@collab/persistence';
 import type * as Y from 'yjs';
+import type { Health } from '../health.js';
 import type { Logger, Metrics } from '../observability.js';
 import { CloseCode } from './protocol.js';
 import { type Peer, Room } from './room.js';
@@ -26,20 +27,29 @@ export interface RoomsOptions {
   store: DocStore;
   logger: Logger;
   metrics: Metrics;
+  health: Health;
   /** How long an empty room stays loaded, so that a reload or a quick reconnect does not load it again. */
   unloadGraceMs?: number;
 }
 
-export function createRooms({ store, logger, metrics, unloadGraceMs = 2_000 }: RoomsOptions): Rooms {
+export function createRooms({ store, logger, metrics, health, unloadGraceMs = 2_000 }: RoomsOptions): Rooms {
+  /** Rooms loaded or loading, by document id. */
   const live = new Map<string, Promise<Room>>();
-  /** The same rooms once loaded, for synchronous lookups. */
+  /** The same rooms once loaded, for synchronous lookups and identity checks. */
   const loaded = new Map<string, Room>();
   const unloading = new Map<string, Promise<void>>();
   const unloadTimers = new Map<Room, NodeJS.Timeout>();
   let closed = false;
 
   async function load(docId: string): Promise<Room> {
-    const room = new Room(docId, { store, logger, metrics });
+    const room = new Room(docId, {
+      store,
+      logger,
+      metrics,
+      health,
+      // A broken room is dropped at once, without compaction: the next join loads what the store holds.
+      onBroken: (broken) => void unload(broken, { compact: false }),
+    });
     try {
       const state = await store.load(docId);
       if (state) room.applyStored(state);
@@ -53,13 +63,16 @@ export function createRooms({ store, logger, metrics, unloadGraceMs = 2_000 }: R
     return room;
   }
 
-  async function unload(room: Room): Promise<void> {
+  /** Forgets the room (only if it is still the live one), then drains, compacts and destroys it. */
+  async function unload(room: Room, { compact }: { compact: boolean }): Promise<void> {
+    if (loaded.get(room.id) !== room) return;
+    clearTimeout(unloadTimers.get(room));
     unloadTimers.delete(room);
     live.delete(room.id);
     loaded.delete(room.id);
     const done = (async () => {
       await room.drain();
-      if (room.dirty) {
+      if (compact && room.dirty) {
         try {
           await store.compact(room.id);
         } catch (err) {
@@ -75,7 +88,7 @@ export function createRooms({ store, logger, metrics, unloadGraceMs = 2_000 }: R
     try {
       await done;
     } finally {
-      unloading.delete(room.id);
+      if (unloading.get(room.id) === done) unloading.delete(room.id);
     }
   }
 
@@ -107,9 +120,9 @@ export function createRooms({ store, logger, metrics, unloadGraceMs = 2_000 }: R
 
     leave(room, peer) {
       room.remove(peer);
-      if (room.size > 0 || closed || unloadTimers.has(room)) return;
+      if (room.size > 0 || closed || unloadTimers.has(room) || loaded.get(room.id) !== room) return;
       const timer = setTimeout(() => {
-        unload(room).catch((err: unknown) => logger.error({ err, docId: room.id }, 'unload failed'));
+        unload(room, { compact: true }).catch((err: unknown) => logger.error({ err, docId: room.id }, 'unload failed'));
       }, unloadGraceMs);
       unloadTimers.set(room, timer);
     },
@@ -124,13 +137,11 @@ export function createRooms({ store, logger, metrics, unloadGraceMs = 2_000 }: R
 
     async close() {
       closed = true;
-      for (const timer of unloadTimers.values()) clearTimeout(timer);
-      unloadTimers.clear();
       const rooms = await Promise.allSettled(live.values());
       await Promise.allSettled(unloading.values());
-      const loaded = rooms.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-      for (const room of loaded) room.closePeers(CloseCode.GoingAway, 'server shutting down');
-      await Promise.all(loaded.map((room) => unload(room)));
+      const open = rooms.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      for (const room of open) room.closePeers(CloseCode.GoingAway, 'server shutting down');
+      await Promise.all(open.map((room) => unload(room, { compact: true })));
     },
   };
 }

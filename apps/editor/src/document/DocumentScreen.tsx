@@ -1,0 +1,112 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Session } from '../collab/session';
+import { useStore } from '../collab/store';
+import { usePresence } from '../collab/use-presence';
+import { useTitle } from '../collab/use-title';
+import { awarenessUser, createUserStore } from '../collab/user';
+import { ConnectionStatus } from '../components/ConnectionStatus';
+import { ExportMenu } from '../components/ExportMenu';
+import { LoadingScreen, MessageScreen } from '../components/MessageScreen';
+import { Presence } from '../components/Presence';
+import { SaveStatus } from '../components/SaveStatus';
+import { ShareDialog } from '../components/ShareDialog';
+import { TitleInput } from '../components/TitleInput';
+import { UserIdentity } from '../components/UserIdentity';
+import { DocumentEditor } from '../editor/DocumentEditor';
+import { documentPath, navigate } from '../routing';
+import { rememberOpened, rememberRole, rememberTitle } from '../storage/local-docs';
+import { DeniedScreen } from './DeniedScreen';
+import { registerOfflineShell } from './offline-shell';
+import { shareLinks } from './share-links';
+import { useReadiness } from './use-readiness';
+import { useSession } from './use-session';
+// After the editor's own styles (imported by DocumentEditor): the phone layout here overrides some of them.
+import '../styles/document.css';
+
+interface DocumentScreenProps {
+  id: string;
+  token: string;
+}
+
+/** The document page (lazy-loaded: TipTap and Yjs are only fetched here). */
+export default function DocumentScreen({ id, token }: DocumentScreenProps) {
+  const session = useSession(id, token);
+  useEffect(registerOfflineShell, []);
+  return session ? <DocumentView id={id} token={token} session={session} /> : <LoadingScreen />;
+}
+
+function DocumentView({ id, token, session }: DocumentScreenProps & { session: Session }) {
+  const connection = useStore(session.connection);
+  const saveState = useStore(session.saves);
+  const role = useStore(session.role);
+  const readiness = useReadiness(session, connection);
+  const users = usePresence(session.awareness);
+  const [title, setTitle] = useTitle(session.doc);
+  const [userStore] = useState(createUserStore);
+  const user = useStore(userStore);
+  const shownUser = useMemo(() => awarenessUser(user), [user]);
+  const [shareOpen, setShareOpen] = useState(false);
+
+  useEffect(() => {
+    session.awareness.setLocalStateField('user', shownUser);
+  }, [session, shownUser]);
+  useEffect(() => {
+    rememberOpened(id, documentPath(id, token), role);
+    rememberRole(token, role);
+  }, [id, token, role]);
+  useEffect(() => {
+    document.title = `${title.trim() || 'Untitled'} · Collab`;
+    rememberTitle(id, title);
+  }, [id, title]);
+
+  if (connection.status === 'denied') return <DeniedScreen code={connection.closeCode} />;
+  if (readiness === 'loading') return <LoadingScreen />;
+  if (readiness === 'unreachable') {
+    return (
+      <MessageScreen title="Can't reach this document" reason="unreachable" busy>
+        <p>
+          {connection.status === 'offline'
+            ? "You're offline, and this document has not been opened on this device before."
+            : 'The server is not answering. This page keeps trying and opens the document as soon as it can.'}
+        </p>
+      </MessageScreen>
+    );
+  }
+
+  const editable = role === 'edit';
+  return (
+    <div className="document-page">
+      <header className="topbar">
+        <a
+          href="/"
+          className="topbar__home"
+          aria-label="Your documents"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate('/');
+          }}
+        >
+          <span className="logo" aria-hidden="true" />
+        </a>
+        <div className="topbar__status">
+          <ConnectionStatus status={connection.status} />
+          {role === 'view' && <span className="badge">View only</span>}
+          {editable && <SaveStatus state={saveState} connection={connection.status} />}
+        </div>
+        <Presence users={users} />
+        <div className="topbar__actions">
+          <UserIdentity user={user} onChange={userStore.set} />
+          <button type="button" className="button button--primary" data-testid="share" onClick={() => setShareOpen(true)}>
+            Share
+          </button>
+          <ExportMenu id={id} token={token} title={title} />
+        </div>
+      </header>
+      <main className="document">
+        <TitleInput title={title} editable={editable} onChange={setTitle} />
+        <DocumentEditor session={session} user={shownUser} editable={editable} />
+      </main>
+      <ShareDialog links={shareLinks(id, token, role)} open={shareOpen} onClose={() => setShareOpen(false)} />
+    </div>
+  );
+}

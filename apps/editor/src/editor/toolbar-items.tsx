@@ -1,0 +1,70 @@
+import type { Editor } from '@tiptap/core';
+import type { ReactNode } from 'react';
+import { icons } from './icons';
+
+export interface ToolbarItem {
+  id: string;
+  label: string;
+  /** In TipTap's key syntax, shown in the tooltip. */
+  shortcut?: string;
+  icon: ReactNode;
+  /** Toggles carry aria-pressed, reflecting the selection. */
+  isActive?: (editor: Editor) => boolean;
+  isEnabled?: (editor: Editor) => boolean;
+  run: (editor: Editor, actions: { openLinkDialog: () => void }) => void;
+}
+
+const heading = (level: 1 | 2 | 3): ToolbarItem => ({
+  id: `heading${level}`,
+  label: `Heading ${level}`,
+  shortcut: `Mod-Alt-${level}`,
+  icon: <span className="toolbar__text-icon">H{level}</span>,
+  isActive: (editor) => editor.isActive('heading', { level }),
+  run: (editor) => editor.chain().focus().toggleHeading({ level }).run(),
+});
+
+/** The toolbar, in groups; every shortcut and Markdown input rule also works without it. */
+export const toolbarGroups: ToolbarItem[][] = [
+  [
+    { id: 'undo', label: 'Undo', shortcut: 'Mod-z', icon: icons.undo, isEnabled: (editor) => editor.can().undo(), run: (editor) => editor.chain().focus().undo().run() },
+    { id: 'redo', label: 'Redo', shortcut: 'Mod-Shift-z', icon: icons.redo, isEnabled: (editor) => editor.can().redo(), run: (editor) => editor.chain().focus().redo().run() },
+  ],
+  [heading(1), heading(2), heading(3)],
+  [
+    { id: 'bold', label: 'Bold', shortcut: 'Mod-b', icon: icons.bold, isActive: (editor) => editor.isActive('bold'), run: (editor) => editor.chain().focus().toggleBold().run() },
+    { id: 'italic', label: 'Italic', shortcut: 'Mod-i', icon: icons.italic, isActive: (editor) => editor.isActive('italic'), run: (editor) => editor.chain().focus().toggleItalic().run() },
+    { id: 'strike', label: 'Strikethrough', shortcut: 'Mod-Shift-s', icon: icons.strike, isActive: (editor) => editor.isActive('strike'), run: (editor) => editor.chain().focus().toggleStrike().run() },
+    { id: 'code', label: 'Inline code', shortcut: 'Mod-e', icon: icons.code, isActive: (editor) => editor.isActive('code'), run: (editor) => editor.chain().focus().toggleCode().run() },
+    { id: 'link', label: 'Link', shortcut: 'Mod-k', icon: icons.link, isActive: (editor) => editor.isActive('link'), run: (_editor, { openLinkDialog }) => openLinkDialog() },
+  ],
+  [
+    { id: 'bulletList', label: 'Bullet list', shortcut: 'Mod-Shift-8', icon: icons.bulletList, isActive: (editor) => editor.isActive('bulletList'), run: (editor) => editor.chain().focus().toggleBulletList().run() },
+    { id: 'orderedList', label: 'Numbered list', shortcut: 'Mod-Shift-7', icon: icons.orderedList, isActive: (editor) => editor.isActive('orderedList'), run: (editor) => editor.chain().focus().toggleOrderedList().run() },
+    { id: 'taskList', label: 'Task list', shortcut: 'Mod-Shift-9', icon: icons.taskList, isActive: (editor) => editor.isActive('taskList'), run: (editor) => editor.chain().focus().toggleTaskList().run() },
+  ],
+  [
+    { id: 'blockquote', label: 'Quote', shortcut: 'Mod-Shift-b', icon: icons.blockquote, isActive: (editor) => editor.isActive('blockquote'), run: (editor) => editor.chain().focus().toggleBlockquote().run() },
+    { id: 'codeBlock', label: 'Code block', shortcut: 'Mod-Alt-c', icon: icons.codeBlock, isActive: (editor) => editor.isActive('codeBlock'), run: (editor) => editor.chain().focus().toggleCodeBlock().run() },
+  ],
+];
+
+export const isAppleKeyboard = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+
+/** "Mod-Shift-z" as the user's keyboard spells it: "⌘⇧Z" or "Ctrl+Shift+Z". */
+export function shortcutLabel(shortcut: string): string {
+  const keys = shortcut.split('-').map((key) => {
+    if (key === 'Mod') return isAppleKeyboard ? '⌘' : 'Ctrl';
+    if (key === 'Shift') return isAppleKeyboard ? '⇧' : 'Shift';
+    if (key === 'Alt') return isAppleKeyboard ? '⌥' : 'Alt';
+    return key.toUpperCase();
+  });
+  return keys.join(isAppleKeyboard ? '' : '+');
+}
+
+/** The same shortcut in aria-keyshortcuts syntax: "Control+Shift+Z". */
+export function ariaShortcut(shortcut: string): string {
+  return shortcut
+    .split('-')
+    .map((key) => (key === 'Mod' ? (isAppleKeyboard ? 'Meta' : 'Control') : key.length === 1 ? key.toUpperCase() : key))
+    .join('+');
+}

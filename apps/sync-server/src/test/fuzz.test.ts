@@ -1,0 +1,170 @@
+/**
+ * Property-based fuzzing of the message handler against a real server and real LevelDB. FUZZ_RUNS scales
+ * the run (`npm run test:soak` raises it).
+ */
+import fc from 'fast-check';
+import * as encoding from 'lib0/encoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { encodeAwareness, encodeSyncStep1, encodeUpdate } from '../collab/protocol.js';
+import { type CreatedDoc, type TestClient, type TestServer, connectClient, openRawSocket, startTestServer, waitFor, waitForSync } from './helpers.js';
+import { weirdUpdate } from './weird-updates.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
+
+const concat = (...parts: ArrayLike<number>[]) => Uint8Array.from(parts.flatMap((p) => [...Array.from(p)]));
+const varUint = (n: number) => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, n);
+  return encoding.toUint8Array(e);
+};
+const yjsRejects = (update: Uint8Array) => {
+  try {
+    Y.decodeUpdate(update);
+    return false;
+  } catch {
+    return true;
+  }
+};
+const isObjectOrNullJson = (text: string) => {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value === null || (typeof value === 'object' && !Array.isArray(value));
+  } catch {
+    return false;
+  }
+};
+function awarenessWithState(json: string): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint(e, 99);
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarString(e, json);
+  return encodeAwareness(encoding.toUint8Array(e));
+}
+
+/** Messages that are malformed by construction, each judged by an oracle other than the server's decoder. */
+function malformedMessages(sample: Y.Doc): fc.Arbitrary<Uint8Array | string> {
+  const update = Y.encodeStateAsUpdate(sample);
+  const awareness = new awarenessProtocol.Awareness(sample);
+  awareness.setLocalStateField('user', { name: 'Sample' });
+  const valid = [
+    encodeSyncStep1(sample),
+    encodeUpdate(update),
+    encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, [sample.clientID])),
+    Uint8Array.of(3),
+  ];
+  awareness.destroy();
+  return fc.oneof(
+    fc.tuple(fc.integer({ min: 4, max: 2 ** 31 }), fc.uint8Array({ maxLength: 32 })).map(([type, rest]) => concat(varUint(type), rest)),
+    fc.tuple(fc.integer({ min: 3, max: 2 ** 31 }), fc.uint8Array({ maxLength: 32 })).map(([sub, rest]) => concat([0], varUint(sub), rest)),
+    fc.tuple(fc.constantFrom(...valid), fc.nat()).map(([frame, n]) => frame.slice(0, n % frame.length)),
+    fc.tuple(fc.constantFrom(...valid), fc.uint8Array({ minLength: 1, maxLength: 16 })).map(([frame, junk]) => concat(frame, junk)),
+    fc.uint8Array({ minLength: 1, maxLength: 64 }).filter(yjsRejects).map(encodeUpdate),
+    fc
+      .tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 8 }))
+      .map(([at, junk]) => {
+        const corrupt = update.slice();
+        corrupt.set(junk.subarray(0, corrupt.length - (at % corrupt.length)), at % corrupt.length);
+        return corrupt;
+      })
+      .filter(yjsRejects)
+      .map(encodeUpdate),
+    fc.string().filter((s) => !isObjectOrNullJson(s)).map(awarenessWithState),
+    fc.string({ maxLength: 64 }),
+  );
+}
+
+describe('fuzzing the message handler', () => {
+  let t: TestServer;
+  let doc: CreatedDoc;
+  let honest: TestClient[];
+  let marks = 0;
+
+  /** One more edit from each honest client, and wait until they all agree. */
+  async function honestRound() {
+    for (const client of honest) client.text.insert(client.text.length, `<${marks++}>`);
+    await waitFor(
+      'the honest clients to converge',
+      () => honest.every((c) => c.provider.synced && c.text.toString() === honest[0]!.text.toString() && c.text.toString().includes(`<${marks - 1}>`)),
+      20_000,
+    );
+  }
+
+  beforeAll(async () => {
+    t = await startTestServer({ MAX_MESSAGE_BYTES: '4096' });
+    doc = await t.createDoc();
+    honest = [connectClient(t.collabUrl, doc.id, doc.editToken), connectClient(t.collabUrl, doc.id, doc.editToken)];
+    await Promise.all(honest.map((c) => waitForSync(c)));
+    await honestRound();
+  });
+  afterAll(async () => {
+    for (const c of honest) c.destroy();
+    await t.cleanup();
+  });
+
+  it('closes each malformed message’s connection with 4400 and stores nothing', async () => {
+    const before = await t.server.store.load(doc.id);
+    let tried = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(malformedMessages(honest[0]!.doc), { minLength: 1, maxLength: 30 }), async (messages) => {
+        const codes = await Promise.all(
+          messages.map(async (message) => {
+            const raw = openRawSocket(`${t.collabUrl}/${doc.id}?token=${doc.editToken}`);
+            await raw.opened;
+            raw.socket.send(message);
+            return (await raw.closed).code;
+          }),
+        );
+        tried += messages.length;
+        expect(codes.every((code) => code === 4400 || code === 4413), `close codes ${codes}`).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(await t.server.store.load(doc.id)).toEqual(before);
+    await honestRound();
+    console.log(`fuzz: ${tried} malformed messages, each closed its own connection; the document is unchanged`);
+  }, 300_000);
+
+  it('never lets an update with impossible structures poison the stored document', async () => {
+    let tried = 0;
+    let refused = 0;
+    const known = honest.map((c) => c.doc.clientID);
+    await fc.assert(
+      fc.asyncProperty(weirdUpdate(known), async (update) => {
+        const raw = openRawSocket(`${t.collabUrl}/${doc.id}?token=${doc.editToken}`);
+        await raw.opened;
+        raw.socket.send(encodeUpdate(update));
+        // The answer to a sync step 1 comes only once the update has been applied and stored.
+        raw.socket.send(encodeSyncStep1(new Y.Doc()));
+        const answered = waitFor('the sync answer', () => raw.messages.some((m) => m[0] === 0 && m[1] === 1));
+        const outcome = await Promise.race([answered.then(() => 'stored'), raw.closed.then(({ code }) => code)]);
+        tried++;
+        if (outcome !== 'stored') {
+          expect(outcome).toBe(4400);
+          refused++;
+        }
+        raw.socket.close();
+      }),
+      { numRuns: RUNS * 2 },
+    );
+    // Known limit: an edit link can send items whose origins break YATA's invariants; Yjs integrates those
+    // order-dependently, so a copy reloaded from the store may order such text differently from the live
+    // one (see the README's "Known limits"). What must hold: the stored document always loads, two loads
+    // agree, and new edits reach everyone.
+    await honestRound();
+    await t.restart();
+    const fresh = [connectClient(t.collabUrl, doc.id, doc.editToken), connectClient(t.collabUrl, doc.id, doc.editToken)];
+    try {
+      await Promise.all(fresh.map((c) => waitForSync(c, 20_000)));
+      expect(fresh[0]!.text.toString()).toBe(fresh[1]!.text.toString());
+      await honestRound();
+      const mark = `<${marks - 1}>`;
+      await waitFor('the newest edit to reach the reloaded clients', () => fresh.every((c) => c.text.toString().includes(mark)));
+    } finally {
+      for (const c of fresh) c.destroy();
+    }
+    console.log(`fuzz: ${tried} updates with impossible structures, ${refused} refused with 4400; the document still loads`);
+  }, 300_000);
+});

@@ -1,0 +1,94 @@
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeAwareness } from '../collab/protocol.js';
+import { type TestClient, type TestServer, connectClient, openRawSocket, startTestServer, waitFor, waitForSync } from './helpers.js';
+
+/** An awareness message setting `state` for `clientId` (clock 1 unless given). */
+function awarenessFor(clientId: number, state: unknown, clock = 1): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint(e, clientId);
+  encoding.writeVarUint(e, clock);
+  encoding.writeVarString(e, JSON.stringify(state));
+  return encodeAwareness(encoding.toUint8Array(e));
+}
+
+describe('limits on what one client may cost', () => {
+  let t: TestServer;
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await t.cleanup();
+  });
+
+  it('closes a connection that floods messages with 4503, leaving others alone', async () => {
+    t = await startTestServer({ MESSAGE_RATE_LIMIT: '50' });
+    const { id, editToken } = await t.createDoc();
+    const honest = connectClient(t.collabUrl, id, editToken);
+    clients.push(honest);
+    await waitForSync(honest);
+    const flood = openRawSocket(`${t.collabUrl}/${id}?token=${editToken}`);
+    await flood.opened;
+    for (let i = 0; i < 200; i++) flood.socket.send(awarenessFor(424242, { n: i }, i + 1));
+    expect(await flood.closed).toEqual({ code: 4503, reason: 'rate limit exceeded' });
+    honest.text.insert(0, 'still here');
+    const witness = connectClient(t.collabUrl, id, editToken);
+    clients.push(witness);
+    await waitFor('the honest edit', () => witness.text.toString() === 'still here');
+  });
+
+  it('caps connections per document and per process with 4503', async () => {
+    t = await startTestServer({ MAX_CONNECTIONS_PER_DOC: '2', MAX_CONNECTIONS: '3' });
+    const a = await t.createDoc();
+    const b = await t.createDoc();
+    const first = [openRawSocket(`${t.collabUrl}/${a.id}?token=${a.editToken}`), openRawSocket(`${t.collabUrl}/${a.id}?token=${a.editToken}`)];
+    await Promise.all(first.map((s) => s.opened));
+    const third = openRawSocket(`${t.collabUrl}/${a.id}?token=${a.editToken}`);
+    expect(await third.closed).toEqual({ code: 4503, reason: 'document is at its connection limit' });
+    const other = openRawSocket(`${t.collabUrl}/${b.id}?token=${b.editToken}`);
+    await other.opened;
+    const overProcess = openRawSocket(`${t.collabUrl}/${b.id}?token=${b.editToken}`);
+    expect(await overProcess.closed).toEqual({ code: 4503, reason: 'server is at its connection limit' });
+    // A place freed is a place available again.
+    first[0]!.socket.close();
+    await first[0]!.closed;
+    await waitFor('the freed place', async () => {
+      const retry = openRawSocket(`${t.collabUrl}/${a.id}?token=${a.editToken}`);
+      const result = await Promise.race([retry.closed.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 200))]);
+      retry.socket.close();
+      return result;
+    });
+    for (const s of [first[1]!, other]) s.socket.close();
+  });
+
+  it('keeps one connection from changing or erasing another user’s presence', async () => {
+    t = await startTestServer();
+    const { id, editToken, viewToken } = await t.createDoc();
+    const ada = connectClient(t.collabUrl, id, editToken);
+    const watcher = connectClient(t.collabUrl, id, viewToken);
+    clients.push(ada, watcher);
+    ada.provider.awareness.setLocalStateField('user', { name: 'Ada' });
+    const adaState = () => watcher.provider.awareness.getStates().get(ada.doc.clientID) as { user?: { name: string } } | undefined;
+    await waitFor('the watcher to see Ada', () => adaState()?.user?.name === 'Ada');
+
+    const mallory = openRawSocket(`${t.collabUrl}/${id}?token=${viewToken}`);
+    await mallory.opened;
+    mallory.socket.send(awarenessFor(ada.doc.clientID, { user: { name: 'Mallory' } }, 1_000));
+    mallory.socket.send(awarenessFor(ada.doc.clientID, null, 1_001));
+    mallory.socket.send(awarenessFor(777, { user: { name: 'Mallory herself' } }));
+    await waitFor('Mallory’s own presence', () => watcher.provider.awareness.getStates().get(777) !== undefined);
+    expect(adaState()?.user?.name).toBe('Ada');
+    mallory.socket.close();
+    await waitFor('Mallory to leave', () => !watcher.provider.awareness.getStates().has(777));
+    expect(adaState()?.user?.name).toBe('Ada');
+  });
+
+  it('closes an awareness update over MAX_AWARENESS_BYTES with 4413', async () => {
+    t = await startTestServer({ MAX_AWARENESS_BYTES: '1024' });
+    const { id, editToken } = await t.createDoc();
+    const raw = openRawSocket(`${t.collabUrl}/${id}?token=${editToken}`);
+    await raw.opened;
+    raw.socket.send(awarenessFor(5, { user: { name: 'x'.repeat(2_000) } }));
+    expect((await raw.closed).code).toBe(4413);
+  });
+});

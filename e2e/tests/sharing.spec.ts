@@ -1,0 +1,44 @@
+import { expect, test } from '../fixtures/users.js';
+
+test('share links open the same document', async ({ alice, bob }) => {
+  await alice.createDocument();
+  await alice.focusEnd();
+  await alice.type('Shared words.');
+  const links = await alice.shareLinks();
+  expect(links.editUrl).toContain(`/d/${alice.documentId}?token=`);
+  expect(links.viewUrl).toContain(`/d/${alice.documentId}?token=`);
+  expect(links.viewUrl).not.toBe(links.editUrl);
+
+  await bob.open(links.editUrl);
+  await expect(bob.editor).toContainText('Shared words.');
+  await bob.focusEnd();
+  await bob.type(' Bob agrees.');
+  await expect(alice.editor).toContainText('Shared words. Bob agrees.');
+
+  // Bob did not create the document: he can pass on the edit link he has, not a view link he never saw.
+  const bobsLinks = await bob.shareLinks();
+  expect(bobsLinks.editUrl).toContain(bob.token);
+  expect(bobsLinks.viewUrl).toBe('');
+});
+
+test('a view link is read-only but live, and its holder is present', async ({ alice, bob }) => {
+  await alice.createDocument();
+  await alice.focusEnd();
+  await alice.type('Read me.');
+  const { viewUrl } = await alice.shareLinks();
+
+  await bob.open(viewUrl);
+  await expect(bob.editor).toHaveAttribute('contenteditable', 'false');
+  await expect(bob.editor).toContainText('Read me.');
+  await expect(bob.page.getByRole('toolbar')).toHaveCount(0);
+
+  await alice.focusEnd();
+  await alice.type(' Still writing.');
+  await expect(bob.editor).toContainText('Read me. Still writing.');
+  await expect(alice.presenceUsers.filter({ hasText: 'Bob' })).toHaveCount(1);
+
+  await bob.editor.click();
+  await bob.type('not allowed');
+  await expect(bob.editor).not.toContainText('not allowed');
+  expect(await alice.text()).not.toContain('not allowed');
+});

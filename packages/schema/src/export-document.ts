@@ -1,0 +1,95 @@
+import { getSchema, getText, getTextSerializersFromSchema } from '@tiptap/core';
+// The package root resolves to happy-dom's server renderer under Node (the `node` export condition) and to a
+// DOM-based one in browsers, so importing this module from the editor never pulls happy-dom into a bundle.
+import { generateHTML } from '@tiptap/html';
+import { MarkdownManager } from '@tiptap/markdown';
+import type { Node as ProseMirrorNode, Schema } from '@tiptap/pm/model';
+import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
+import type * as Y from 'yjs';
+import { documentExtensions } from './extensions.js';
+import { CONTENT_FIELD, readTitle } from './y-doc-layout.js';
+
+export const EXPORT_FORMATS = ['json', 'html', 'markdown', 'text'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportedDocument {
+  body: string;
+  contentType: string;
+  /** Suggested file extension, without the dot. */
+  fileExtension: string;
+}
+
+export function isExportFormat(value: unknown): value is ExportFormat {
+  return typeof value === 'string' && (EXPORT_FORMATS as readonly string[]).includes(value);
+}
+
+// Built on first use, not at import: the editor imports this package for its extension list only.
+let renderers: { schema: Schema; markdown: MarkdownManager } | undefined;
+function getRenderers() {
+  renderers ??= { schema: getSchema(documentExtensions), markdown: new MarkdownManager({ extensions: documentExtensions }) };
+  return renderers;
+}
+
+/**
+ * Renders the document's content (the `default` fragment) in one format. Pure: reads the Y.Doc, changes nothing.
+ * JSON is ProseMirror JSON (what TipTap's setContent accepts); HTML is a standalone page titled with the
+ * document's title; text separates blocks with blank lines.
+ */
+export function exportDocument(doc: Y.Doc, format: ExportFormat): ExportedDocument {
+  const { schema, markdown } = getRenderers();
+  const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(CONTENT_FIELD), schema);
+  const json = root.toJSON();
+  switch (format) {
+    case 'json':
+      return { body: JSON.stringify(json, null, 2), contentType: 'application/json; charset=utf-8', fileExtension: 'json' };
+    case 'html':
+      return {
+        body: htmlPage(readTitle(doc), generateHTML(json, documentExtensions)),
+        contentType: 'text/html; charset=utf-8',
+        fileExtension: 'html',
+      };
+    case 'markdown':
+      return { body: withFinalNewline(markdown.serialize(json)), contentType: 'text/markdown; charset=utf-8', fileExtension: 'md' };
+    case 'text':
+      return { body: withFinalNewline(plainText(root, schema)), contentType: 'text/plain; charset=utf-8', fileExtension: 'txt' };
+  }
+}
+
+/**
+ * Each non-empty textblock (paragraph, heading, list item's paragraph, code block) on its own, separated by a
+ * blank line. getText's blockSeparator is not used because it also fires between nested containers (list, item,
+ * paragraph), which would stack up several blank lines.
+ */
+function plainText(root: ProseMirrorNode, schema: Schema): string {
+  const textSerializers = getTextSerializersFromSchema(schema);
+  const blocks: string[] = [];
+  root.descendants((node) => {
+    if (!node.isTextblock) return true;
+    const text = getText(node, { textSerializers });
+    if (text !== '') blocks.push(text);
+    return false;
+  });
+  return blocks.join('\n\n');
+}
+
+function htmlPage(title: string, bodyHtml: string): string {
+  return [
+    '<!doctype html>',
+    '<html>',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<title>${escapeHtml(title || 'Untitled')}</title>`,
+    '</head>',
+    `<body>${bodyHtml}</body>`,
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function withFinalNewline(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+}
