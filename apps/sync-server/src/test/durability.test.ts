@@ -27,12 +27,14 @@ describe('durability of the server process', () => {
     return c;
   };
 
-  it('keeps every update a client received when the server is killed with SIGKILL right after', async () => {
+  const crashRounds = Number(process.env.CRASH_ROUNDS ?? 5);
+
+  it(`keeps every update a client received when the server is killed with SIGKILL right after (${crashRounds} kills)`, async () => {
     const { start } = await setup();
     let server = await start();
     const { id, editToken } = await createDocOn(server.url);
     const expected: string[] = [];
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < crashRounds; round++) {
       const writer = client(server, id, editToken);
       const reader = client(server, id, editToken);
       await Promise.all([waitForSync(writer), waitForSync(reader)]);
@@ -58,7 +60,7 @@ describe('durability of the server process', () => {
       expect(fresh.text.toString()).toBe(expected.join(''));
       fresh.destroy();
     }
-  });
+  }, 30_000 + crashRounds * 5_000);
 
   it('drains pending writes and exits 0 on SIGTERM; the writer’s edits all arrive after restart', async () => {
     const { start } = await setup();
