@@ -23,6 +23,14 @@ export interface DocStore {
   load(docId: string): Promise<Uint8Array | null>;
 
   /**
+   * Opens a document for live use by one server process: its state now (as `load`), and from then on every
+   * update that *other* processes append to it, passed to `onRemoteUpdates` in the order the store holds
+   * them, with nothing missed between the two. An embedded store has no other writers and never calls it.
+   * `close` stops the updates; the server calls it when it unloads the document.
+   */
+  open(docId: string, onRemoteUpdates: (updates: Uint8Array[]) => void): Promise<OpenDoc>;
+
+  /**
    * Replaces the document's log with one merged snapshot, atomically: a crash at any moment leaves either
    * the old log or the new snapshot, never a partial document. Appends made while it runs are kept.
    */
@@ -39,6 +47,14 @@ export interface DocStore {
 
   /** Waits for writes and compactions in progress, then releases the store. Further calls reject. */
   close(): Promise<void>;
+}
+
+/** A document opened with `DocStore.open`. */
+export interface OpenDoc {
+  /** The document's whole state when it was opened, or `null` if it has never been written. */
+  state: Uint8Array | null;
+  /** Stops delivering remote updates. Idempotent. */
+  close(): void;
 }
 
 export interface DocMeta {

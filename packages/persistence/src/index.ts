@@ -2,7 +2,7 @@ import type { DocStore } from './doc-store.js';
 import { LevelDbStore, type OpenStoreOptions } from './leveldb-store.js';
 
 export { DOC_ID_PATTERN, StoreError } from './doc-store.js';
-export type { DocMeta, DocStore, StoreErrorCode } from './doc-store.js';
+export type { DocMeta, DocStore, OpenDoc, StoreErrorCode } from './doc-store.js';
 export type { OpenStoreOptions } from './leveldb-store.js';
 
 /**

@@ -1,5 +1,5 @@
 import { ClassicLevel, type BatchOperation } from 'classic-level';
-import { StoreError, type DocMeta, type DocStore } from './doc-store.js';
+import { StoreError, type DocMeta, type DocStore, type OpenDoc } from './doc-store.js';
 import { readDocState, type DocState } from './doc-state.js';
 import { ALL_DOCS, assertDocId, docIdOfKey, docRange, metaKey, updateKey, updateRange } from './keys.js';
 import { mergeLog } from './merge.js';
@@ -89,6 +89,11 @@ export class LevelDbStore implements DocStore {
       // classic-level hands out Buffers; callers get a plain Uint8Array over the same bytes.
       return updates.length === 1 ? plainView(updates[0]!) : mergeLog(updates);
     });
+  }
+
+  /** This process is the only writer, so there are never remote updates to deliver. */
+  async open(docId: string): Promise<OpenDoc> {
+    return { state: await this.load(docId), close: () => undefined };
   }
 
   compact(docId: string): Promise<void> {

@@ -13,6 +13,8 @@ export interface Peer {
 
 /** Transaction origin of the stored state applied at load: it is neither stored again nor relayed. */
 const LOAD_ORIGIN = Symbol('load');
+/** Transaction origin of updates another server process stored: relayed to every peer, not stored again. */
+const REMOTE_ORIGIN = Symbol('remote');
 
 /** An update the doc has integrated (Yjs's own encoding of it) and the peer it came from. */
 interface Applied {
@@ -42,7 +44,8 @@ export class Room {
   readonly doc = new Y.Doc({ gc: true });
   private readonly peers = new Set<Peer>();
   private readonly presence: Presence;
-  private incoming: Array<{ peer: Peer; update: Uint8Array }> = [];
+  /** Updates received since the last round, from a peer or (`REMOTE_ORIGIN`) stored by another process. */
+  private incoming: Array<{ origin: Peer | typeof REMOTE_ORIGIN; update: Uint8Array }> = [];
   /** Filled by the doc's update event while a round applies updates. */
   private applied: Applied[] = [];
   /** Sync requests that arrived during a round, answered when it ends. */
@@ -96,8 +99,20 @@ export class Room {
 
   /** Queues a validated update for the next round. */
   receiveUpdate(peer: Peer, update: Uint8Array): void {
+    this.enqueue(peer, update);
+  }
+
+  /**
+   * Queues updates another server process has already stored (cluster mode). They go through the same
+   * rounds as local ones, so they reach the doc and the peers in the store's order.
+   */
+  receiveRemote(updates: readonly Uint8Array[]): void {
+    for (const update of updates) this.enqueue(REMOTE_ORIGIN, update);
+  }
+
+  private enqueue(origin: Peer | typeof REMOTE_ORIGIN, update: Uint8Array): void {
     if (this.broken) return;
-    this.incoming.push({ peer, update });
+    this.incoming.push({ origin, update });
     this.round ??= this.runRounds().catch((err: unknown) => {
       // Never an unhandled rejection: that would end the process for every document.
       this.deps.logger.error({ err, docId: this.id }, 'write round failed');
@@ -146,7 +161,8 @@ export class Room {
       const applied = this.applied;
       this.applied = [];
       if (applied.length > 0) {
-        if (!(await this.persist(applied))) break;
+        const local = applied.filter((a) => a.origin !== REMOTE_ORIGIN);
+        if (local.length > 0 && !(await this.persist(local))) break;
         this.relay(applied);
       }
       this.answerSyncRequests();
@@ -155,19 +171,23 @@ export class Room {
     if (!this.broken) this.answerSyncRequests();
   }
 
-  private apply(received: Array<{ peer: Peer; update: Uint8Array }>): boolean {
-    for (const { peer, update } of received) {
+  private apply(received: Room['incoming']): boolean {
+    for (const { origin, update } of received) {
       try {
-        Y.applyUpdate(this.doc, update, peer);
+        Y.applyUpdate(this.doc, update, origin);
       } catch (err) {
         // Yjs may have integrated part of it before throwing: this doc no longer matches the store.
         this.deps.metrics.rejectedMessages.inc({ reason: 'unappliable-update' });
         this.deps.logger.warn({ err, docId: this.id }, 'an update could not be applied; reloading the document');
-        peer.close(CloseCode.BadRequest, 'update could not be applied');
+        if (origin !== REMOTE_ORIGIN) origin.close(CloseCode.BadRequest, 'update could not be applied');
         this.break('document reloading');
         return false;
       }
-      if (this.doc.store.pendingStructs || this.doc.store.pendingDs) this.dropPending(peer);
+      // Remote updates arrive in the store's order, so their dependencies are already here: only a
+      // peer can send an update that leaves Yjs waiting.
+      if (origin !== REMOTE_ORIGIN && (this.doc.store.pendingStructs || this.doc.store.pendingDs)) {
+        this.dropPending(origin);
+      }
     }
     return true;
   }

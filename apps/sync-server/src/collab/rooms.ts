@@ -1,4 +1,4 @@
-import type { DocStore } from '@collab/persistence';
+import type { DocStore, OpenDoc } from '@collab/persistence';
 import type * as Y from 'yjs';
 import type { Health } from '../health.js';
 import type { Logger, Metrics } from '../observability.js';
@@ -39,6 +39,8 @@ export function createRooms({ store, logger, metrics, health, unloadGraceMs = 2_
   const loaded = new Map<string, Room>();
   const unloading = new Map<string, Promise<void>>();
   const unloadTimers = new Map<Room, NodeJS.Timeout>();
+  /** Each room's handle on the store, which feeds it the updates other processes store (cluster mode). */
+  const openDocs = new Map<Room, OpenDoc>();
   let closed = false;
 
   async function load(docId: string): Promise<Room> {
@@ -51,9 +53,12 @@ export function createRooms({ store, logger, metrics, health, unloadGraceMs = 2_
       onBroken: (broken) => void unload(broken, { compact: false }),
     });
     try {
-      const state = await store.load(docId);
-      if (state) room.applyStored(state);
+      const opened = await store.open(docId, (updates) => room.receiveRemote(updates));
+      openDocs.set(room, opened);
+      if (opened.state) room.applyStored(opened.state);
     } catch (err) {
+      openDocs.get(room)?.close();
+      openDocs.delete(room);
       room.destroy();
       metrics.storeErrors.inc({ operation: 'load' });
       throw err;
@@ -71,6 +76,8 @@ export function createRooms({ store, logger, metrics, health, unloadGraceMs = 2_
     live.delete(room.id);
     loaded.delete(room.id);
     const done = (async () => {
+      openDocs.get(room)?.close();
+      openDocs.delete(room);
       await room.drain();
       if (compact && room.dirty) {
         try {
