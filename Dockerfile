@@ -10,6 +10,7 @@ COPY apps/sync-server/package.json apps/sync-server/
 COPY apps/editor/package.json apps/editor/
 COPY packages/persistence/package.json packages/persistence/
 COPY packages/schema/package.json packages/schema/
+COPY packages/test-services/package.json packages/test-services/
 COPY e2e/package.json e2e/
 RUN npm ci --no-audit --no-fund
 COPY . .
@@ -24,6 +25,7 @@ COPY --from=build /app/apps/sync-server/package.json apps/sync-server/
 COPY --from=build /app/apps/editor/package.json apps/editor/
 COPY --from=build /app/packages/persistence/package.json packages/persistence/
 COPY --from=build /app/packages/schema/package.json packages/schema/
+COPY --from=build /app/packages/test-services/package.json packages/test-services/
 COPY --from=build /app/e2e/package.json e2e/
 RUN npm ci --omit=dev --workspace=@collab/sync-server --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/packages/persistence/dist packages/persistence/dist

@@ -6,6 +6,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './observability.js';
 import { startServer } from './start.js';
 
+const SHUTDOWN_DEADLINE_MS = 14_000;
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
@@ -18,6 +20,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // A process manager waits about 15 s before SIGKILL; give up slightly earlier and say so.
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting with writes possibly unfinished');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     server.close().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -1,12 +1,12 @@
 import { mkdir, access, constants } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
-import { type DocStore, openStore } from '@collab/persistence';
+import type { DocStore } from '@collab/persistence';
 import { WebSocketServer } from 'ws';
 import { createApp } from './app.js';
+import { openBackend } from './backend.js';
 import { resolveSecret } from './auth/secret.js';
 import { createTokens } from './auth/tokens.js';
 import { ConfigError, type Config } from './config.js';
@@ -48,19 +48,20 @@ const PAYLOAD_CEILING_SLACK = 64 * 1024;
 /** Opens the store, builds the app and listens. Everything the process owns is released by `close`. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  if (config.cluster) {
-    throw new ConfigError('REDIS_URL and DATABASE_URL are set, but cluster mode is not available in this version');
-  }
   await ensureWritableDir(config.dataDir);
   const metrics = createMetrics();
   const secret = await resolveSecret(config.secret, config.dataDir);
-  const opened = await openStore({
-    dir: path.join(config.dataDir, 'store'),
-    onError: (err) => logger.warn({ err }, 'background compaction failed'),
+  const backend = await openBackend(config, logger, metrics);
+  const store = options.decorateStore ? options.decorateStore(backend.store) : backend.store;
+  const health = createHealth(backend.problem);
+  const rooms = createRooms({
+    store,
+    presenceBus: backend.presenceBus,
+    logger,
+    metrics,
+    health,
+    unloadGraceMs: options.unloadGraceMs,
   });
-  const store = options.decorateStore ? options.decorateStore(opened) : opened;
-  const health = createHealth();
-  const rooms = createRooms({ store, logger, metrics, health, unloadGraceMs: options.unloadGraceMs });
   const heartbeat = createHeartbeat(options.heartbeatMs ?? 15_000);
   const { limits } = config;
   const app = createApp({
@@ -94,6 +95,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Every socket stops being read, then what was received before is written: an update is either
     // stored or still held by its sender, which resends it when it reconnects.
     await rooms.close();
+    await backend.closeBus();
     for (const client of wss.clients) client.terminate();
     server.closeAllConnections();
     await closedHttp;

@@ -14,6 +14,8 @@ export interface ConnectionDeps {
   limits: Limits;
 }
 
+/** How many updates a client may send before its sync step 2; an honest one sends a few keystrokes at most. */
+const MAX_HELD_UPDATES = 1_000;
 /** A socket asked to close is cut off after this long, so that a peer that never answers holds nothing. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -27,6 +29,12 @@ export class Connection implements Peer {
   private queue: Uint8Array[] = [];
   private closed = false;
   private deniedSent = false;
+  /**
+   * Updates received before the client's answer to the server's sync step 1 (its sync step 2). A client
+   * that comes back with unsent edits sends them in that answer, and what it types meanwhile depends on
+   * them: applied first, such an update would leave Yjs waiting for structs it does not have yet.
+   */
+  private heldUntilStep2: Uint8Array[] | null = [];
   private readonly messageBudget: TokenBucket;
   private readonly byteBudget: TokenBucket;
 
@@ -129,7 +137,7 @@ export class Connection implements Peer {
       case 'sync-step1':
         return room.syncStep1(this, message.stateVector);
       case 'update':
-        return this.receiveUpdate(room, message.update, message.empty);
+        return this.receiveUpdate(room, message);
       case 'awareness':
         if (message.update.byteLength > this.deps.limits.maxAwarenessBytes) {
           return this.reject('too-large', CloseCode.TooLarge, 'awareness update too large');
@@ -142,10 +150,23 @@ export class Connection implements Peer {
     }
   }
 
-  private receiveUpdate(room: Room, update: Uint8Array, empty: boolean): void {
-    // A sync step 2 with nothing in it is every client's answer to the server's step 1: not a write.
+  private receiveUpdate(room: Room, { update, empty, step2 }: Extract<ClientMessage, { kind: 'update' }>): void {
+    if (this.role === 'edit') {
+      const held = this.heldUntilStep2;
+      if (held && !step2) {
+        if (held.length >= MAX_HELD_UPDATES) {
+          return this.reject('no-sync-answer', CloseCode.Unavailable, 'too many updates before the sync answer');
+        }
+        if (!empty) held.push(update);
+        return;
+      }
+      if (step2) this.heldUntilStep2 = null;
+      // A sync step 2 with nothing in it is every client's answer when it has nothing new: not a write.
+      if (!empty) room.receiveUpdate(this, update);
+      for (const later of held ?? []) room.receiveUpdate(this, later);
+      return;
+    }
     if (empty) return;
-    if (this.role === 'edit') return room.receiveUpdate(this, update);
     // View links never change the document. Say so once; the connection stays open for reading.
     if (!this.deniedSent) {
       this.deniedSent = true;

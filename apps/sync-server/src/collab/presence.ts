@@ -14,9 +14,13 @@ export class Presence {
   private readonly owned = new Map<Peer, Set<number>>();
   private readonly owners = new Map<number, Peer>();
 
+  /**
+   * `broadcast` gets every change as a frame for the peers and as a bare awareness update, with the peer
+   * that made it (`null` for states the server itself timed out).
+   */
   constructor(
     doc: Y.Doc,
-    private readonly broadcast: (frame: Uint8Array) => void,
+    private readonly broadcast: (frame: Uint8Array, update: Uint8Array, from: Peer | null) => void,
   ) {
     this.awareness = new awarenessProtocol.Awareness(doc);
     // The server is not a user: without this, its own empty state would show up in every presence list.
@@ -30,8 +34,8 @@ export class Presence {
 
   removePeer(peer: Peer): void {
     const clientIds = this.owned.get(peer);
+    if (clientIds && clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], peer);
     this.owned.delete(peer);
-    if (clientIds && clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], null);
   }
 
   /**
@@ -52,6 +56,13 @@ export class Presence {
     return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
   }
 
+  /** The states that the peers chosen by `include` introduced, as one awareness update, or null if none. */
+  statesOf(include: (peer: Peer) => boolean): Uint8Array | null {
+    const clients = [...this.owners].flatMap(([clientId, peer]) => (include(peer) ? [clientId] : []));
+    if (clients.length === 0) return null;
+    return awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients);
+  }
+
   destroy(): void {
     this.awareness.destroy();
   }
@@ -60,11 +71,12 @@ export class Presence {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const peerIds = this.owned.get(origin as Peer);
+    const from = this.owned.has(origin as Peer) ? (origin as Peer) : null;
+    const peerIds = from && this.owned.get(from);
     if (peerIds) {
       for (const id of [...added, ...updated]) {
         peerIds.add(id);
-        this.owners.set(id, origin as Peer);
+        this.owners.set(id, from!);
       }
     }
     for (const id of removed) {
@@ -74,6 +86,7 @@ export class Presence {
     const changed = [...added, ...updated, ...removed];
     // The sender gets its own renewal back on purpose: the stock client drops a connection that has
     // received nothing for 30 s, and a lone editor would otherwise hear nothing at all.
-    this.broadcast(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.broadcast(encodeAwareness(update), update, from);
   };
 }

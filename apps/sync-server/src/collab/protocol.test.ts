@@ -23,8 +23,8 @@ describe('decodeMessage', () => {
     const doc = docWith('hi');
     expect(decodeMessage(encodeSyncStep1(doc))).toEqual({ kind: 'sync-step1', stateVector: Y.encodeStateVector(doc) });
     const update = Y.encodeStateAsUpdate(doc);
-    expect(decodeMessage(encodeUpdate(update))).toEqual({ kind: 'update', update, empty: false });
-    expect(decodeMessage(encodeSyncStep2(new Y.Doc(), new Uint8Array([0])))).toMatchObject({ kind: 'update', empty: true });
+    expect(decodeMessage(encodeUpdate(update))).toEqual({ kind: 'update', update, empty: false, step2: false });
+    expect(decodeMessage(encodeSyncStep2(new Y.Doc(), new Uint8Array([0])))).toMatchObject({ kind: 'update', empty: true, step2: true });
     expect(decodeMessage(Uint8Array.of(MessageType.QueryAwareness))).toEqual({ kind: 'query-awareness' });
 
     const awareness = new awarenessProtocol.Awareness(doc);

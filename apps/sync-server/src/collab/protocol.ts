@@ -39,8 +39,11 @@ export interface AwarenessEntry {
 
 export type ClientMessage =
   | { kind: 'sync-step1'; stateVector: Uint8Array }
-  /** Sync step 2 and incremental updates are handled alike: both carry a Yjs update to store and apply. */
-  | { kind: 'update'; update: Uint8Array; empty: boolean }
+  /**
+   * Sync step 2 and incremental updates both carry a Yjs update to store and apply; `step2` tells the
+   * client's answer to the server's sync step 1 apart.
+   */
+  | { kind: 'update'; update: Uint8Array; empty: boolean; step2: boolean }
   | { kind: 'awareness'; update: Uint8Array; entries: AwarenessEntry[] }
   | { kind: 'query-awareness' }
   | { kind: 'auth' };
@@ -97,7 +100,8 @@ function readSyncMessage(decoder: decoding.Decoder): ClientMessage {
       // Parsing every struct here is what keeps a corrupt update out of the store: stored, it would
       // poison every later load of the document.
       const { structs, ds } = Y.decodeUpdate(payload);
-      return { kind: 'update', update: payload, empty: structs.length === 0 && ds.clients.size === 0 };
+      const empty = structs.length === 0 && ds.clients.size === 0;
+      return { kind: 'update', update: payload, empty, step2: syncType === SyncType.Step2 };
     }
     default:
       throw new ProtocolError(`unknown sync message type ${syncType}`);

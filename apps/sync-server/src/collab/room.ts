@@ -2,8 +2,17 @@ import type { DocStore } from '@collab/persistence';
 import * as Y from 'yjs';
 import type { Health } from '../health.js';
 import type { Logger, Metrics } from '../observability.js';
+import { type Applied, type Batch, mergeIntoBatches } from './batches.js';
 import { Presence } from './presence.js';
-import { type AwarenessEntry, CloseCode, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol.js';
+import type { ClusterPresence, PresenceBus } from './presence-bus.js';
+import {
+  type AwarenessEntry,
+  CloseCode,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  parseAwarenessUpdate,
+} from './protocol.js';
 
 /** What a room needs of a connection: a way to send it frames and to close it. */
 export interface Peer {
@@ -16,10 +25,14 @@ const LOAD_ORIGIN = Symbol('load');
 /** Transaction origin of updates another server process stored: relayed to every peer, not stored again. */
 const REMOTE_ORIGIN = Symbol('remote');
 
-/** An update the doc has integrated (Yjs's own encoding of it) and the peer it came from. */
-interface Applied {
-  update: Uint8Array;
-  origin: unknown;
+/**
+ * Stands in the room's presence for the peers of another server process (cluster mode): it owns their
+ * client ids, and nothing is ever sent to it (the bus carries this process's changes to the others).
+ */
+class RemoteProcess implements Peer {
+  constructor(readonly processId: string) {}
+  send(): void {}
+  close(): void {}
 }
 
 export interface RoomDeps {
@@ -27,6 +40,7 @@ export interface RoomDeps {
   logger: Logger;
   metrics: Metrics;
   health: Health;
+  presenceBus: PresenceBus;
   /** Called once when the room can no longer be trusted to match the store; the registry drops it. */
   onBroken(room: Room): void;
 }
@@ -40,10 +54,11 @@ export interface RoomDeps {
  * when sync requests are answered: nothing leaves the server before it is stored. An update that Yjs
  * cannot apply, or a failed write, breaks the room: everyone reconnects to a copy reloaded from the store.
  */
-export class Room {
+export class Room implements ClusterPresence {
   readonly doc = new Y.Doc({ gc: true });
   private readonly peers = new Set<Peer>();
   private readonly presence: Presence;
+  private readonly remotes = new Map<string, RemoteProcess>();
   /** Updates received since the last round, from a peer or (`REMOTE_ORIGIN`) stored by another process. */
   private incoming: Array<{ origin: Peer | typeof REMOTE_ORIGIN; update: Uint8Array }> = [];
   /** Filled by the doc's update event while a round applies updates. */
@@ -59,8 +74,9 @@ export class Room {
     readonly id: string,
     private readonly deps: RoomDeps,
   ) {
-    this.presence = new Presence(this.doc, (frame) => {
+    this.presence = new Presence(this.doc, (frame, update, from) => {
       for (const peer of this.peers) peer.send(frame);
+      if (from && !(from instanceof RemoteProcess)) deps.presenceBus.publish(id, update);
     });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== LOAD_ORIGIN) this.applied.push({ update, origin });
@@ -125,6 +141,34 @@ export class Room {
     this.presence.receive(peer, update, entries);
   }
 
+  receiveRemoteAwareness(processId: string, update: Uint8Array): void {
+    let entries: AwarenessEntry[];
+    try {
+      entries = parseAwarenessUpdate(update);
+    } catch (err) {
+      this.deps.logger.warn({ err, docId: this.id, processId }, 'ignoring unreadable presence from another process');
+      return;
+    }
+    let remote = this.remotes.get(processId);
+    if (!remote) {
+      remote = new RemoteProcess(processId);
+      this.remotes.set(processId, remote);
+      this.presence.addPeer(remote);
+    }
+    this.presence.receive(remote, update, entries);
+  }
+
+  localAwareness(): Uint8Array | null {
+    return this.presence.statesOf((peer) => !(peer instanceof RemoteProcess));
+  }
+
+  removeRemoteProcess(processId: string): void {
+    const remote = this.remotes.get(processId);
+    if (!remote) return;
+    this.remotes.delete(processId);
+    this.presence.removePeer(remote);
+  }
+
   /** Sends the peer every presence state known now (query-awareness). */
   sendAwareness(peer: Peer): void {
     const states = this.presence.currentFrame();
@@ -160,11 +204,12 @@ export class Room {
       if (!this.apply(received)) break;
       const applied = this.applied;
       this.applied = [];
-      if (applied.length > 0) {
-        const local = applied.filter((a) => a.origin !== REMOTE_ORIGIN);
-        if (local.length > 0 && !(await this.persist(local))) break;
-        this.relay(applied);
-      }
+      // Updates other processes stored are only relayed; this process's own are stored first.
+      const remote = mergeIntoBatches(applied.filter((a) => a.origin === REMOTE_ORIGIN));
+      const local = applied.filter((a) => a.origin !== REMOTE_ORIGIN);
+      const localBatches = mergeIntoBatches(local);
+      if (local.length > 0 && !(await this.persist(localBatches, local))) break;
+      this.relay([...remote, ...localBatches]);
       this.answerSyncRequests();
     }
     this.round = null;
@@ -204,13 +249,13 @@ export class Room {
     peer.close(CloseCode.BadRequest, 'update depends on data the document does not have');
   }
 
-  private async persist(applied: Applied[]): Promise<boolean> {
+  private async persist(batches: Batch[], applied: Applied[]): Promise<boolean> {
     const { store, metrics, logger, health } = this.deps;
     const stopTimer = metrics.persistSeconds.startTimer();
     try {
       await store.append(
         this.id,
-        applied.map((a) => a.update),
+        batches.map((batch) => batch.update),
       );
     } catch (err) {
       metrics.storeErrors.inc({ operation: 'append' });
@@ -232,11 +277,17 @@ export class Room {
     return true;
   }
 
-  private relay(applied: Applied[]): void {
-    for (const { update, origin } of applied) {
+  /**
+   * One frame per batch, the same bytes for every peer. A peer that sent the whole batch gets nothing back;
+   * one that sent part of it gets the whole (Yjs ignores what it already has), which costs it a few bytes
+   * and saves encoding a frame per peer.
+   */
+  private relay(batches: Batch[]): void {
+    for (const { update, origins } of batches) {
       const frame = encodeUpdate(update);
+      const [onlyOrigin] = origins.size === 1 ? origins : [];
       for (const peer of this.peers) {
-        if (peer !== origin) peer.send(frame);
+        if (peer !== onlyOrigin) peer.send(frame);
       }
     }
   }

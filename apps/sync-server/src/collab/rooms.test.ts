@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { createHealth } from '../health.js';
 import { createLogger, createMetrics } from '../observability.js';
 import { makeTempDir } from '../test/helpers.js';
+import { singleProcess } from './presence-bus.js';
 import type { Peer } from './room.js';
 import { type Rooms, createRooms } from './rooms.js';
 
@@ -33,6 +34,7 @@ describe('the room registry', () => {
       return load(id);
     };
     rooms = createRooms({
+      presenceBus: singleProcess,
       store,
       logger: createLogger('silent'),
       metrics: createMetrics(),

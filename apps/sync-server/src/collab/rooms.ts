@@ -2,6 +2,7 @@ import type { DocStore, OpenDoc } from '@collab/persistence';
 import type * as Y from 'yjs';
 import type { Health } from '../health.js';
 import type { Logger, Metrics } from '../observability.js';
+import type { PresenceBus } from './presence-bus.js';
 import { CloseCode } from './protocol.js';
 import { type Peer, Room } from './room.js';
 
@@ -28,11 +29,20 @@ export interface RoomsOptions {
   logger: Logger;
   metrics: Metrics;
   health: Health;
+  /** Carries presence to the other processes of a cluster; `singleProcess` otherwise. */
+  presenceBus: PresenceBus;
   /** How long an empty room stays loaded, so that a reload or a quick reconnect does not load it again. */
   unloadGraceMs?: number;
 }
 
-export function createRooms({ store, logger, metrics, health, unloadGraceMs = 2_000 }: RoomsOptions): Rooms {
+export function createRooms({
+  store,
+  logger,
+  metrics,
+  health,
+  presenceBus,
+  unloadGraceMs = 2_000,
+}: RoomsOptions): Rooms {
   /** Rooms loaded or loading, by document id. */
   const live = new Map<string, Promise<Room>>();
   /** The same rooms once loaded, for synchronous lookups and identity checks. */
@@ -41,11 +51,13 @@ export function createRooms({ store, logger, metrics, health, unloadGraceMs = 2_
   const unloadTimers = new Map<Room, NodeJS.Timeout>();
   /** Each room's handle on the store, which feeds it the updates other processes store (cluster mode). */
   const openDocs = new Map<Room, OpenDoc>();
+  const detachPresence = new Map<Room, () => void>();
   let closed = false;
 
   async function load(docId: string): Promise<Room> {
     const room = new Room(docId, {
       store,
+      presenceBus,
       logger,
       metrics,
       health,
@@ -63,6 +75,7 @@ export function createRooms({ store, logger, metrics, health, unloadGraceMs = 2_
       metrics.storeErrors.inc({ operation: 'load' });
       throw err;
     }
+    detachPresence.set(room, presenceBus.attach(docId, room));
     metrics.documentsLoaded.inc();
     loaded.set(docId, room);
     return room;
@@ -78,6 +91,8 @@ export function createRooms({ store, logger, metrics, health, unloadGraceMs = 2_
     const done = (async () => {
       openDocs.get(room)?.close();
       openDocs.delete(room);
+      detachPresence.get(room)?.();
+      detachPresence.delete(room);
       await room.drain();
       if (compact && room.dirty) {
         try {

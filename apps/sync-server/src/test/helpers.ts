@@ -5,6 +5,7 @@ import path from 'node:path';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { encodeSyncStep2 } from '../collab/protocol.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../observability.js';
 import { type RunningServer, type StartOptions, startServer } from '../start.js';
@@ -110,8 +111,13 @@ export interface RawSocket {
   opened: Promise<void>;
 }
 
-export function openRawSocket(url: string): RawSocket {
+/**
+ * Opens a raw socket. Like every real client it answers the server's sync step 1 at once (with nothing
+ * new), unless `answerSync` is false: the server holds a client's updates until that answer.
+ */
+export function openRawSocket(url: string, { answerSync = true } = {}): RawSocket {
   const socket = new WebSocket(url);
+  if (answerSync) socket.once('open', () => socket.send(encodeSyncStep2(new Y.Doc(), new Uint8Array([0]))));
   const messages: Uint8Array[] = [];
   socket.on('message', (data: Buffer) => messages.push(new Uint8Array(data)));
   socket.on('error', () => {});

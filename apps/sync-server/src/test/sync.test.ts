@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { type TestClient, type TestServer, connectClient, startTestServer, waitFor, waitForSync } from './helpers.js';
+import { encodeSyncStep2, encodeUpdate } from '../collab/protocol.js';
+import {
+  type TestClient,
+  type TestServer,
+  connectClient,
+  openRawSocket,
+  startTestServer,
+  waitFor,
+  waitForSync,
+} from './helpers.js';
 
 const middleBoundary = (text: string) => {
   const boundaries = [0, ...[...text.matchAll(/;/g)].map((m) => m.index + 1)];
@@ -31,6 +40,29 @@ describe('stock y-websocket clients', () => {
     await Promise.all([waitForSync(a), waitForSync(b)]);
     a.text.insert(0, 'hello');
     await waitFor('b to receive the edit', () => b.text.toString() === 'hello');
+  });
+
+  it('holds what a returning client types until its sync answer brings the edits it depends on', async () => {
+    const { id, editToken } = await t.createDoc();
+    const reader = connect(id, editToken);
+    await waitForSync(reader);
+    // Offline edits, then a keystroke typed after reconnecting, which depends on them.
+    const writer = new Y.Doc();
+    writer.getText('t').insert(0, 'written offline;');
+    const offline = Y.encodeStateAsUpdate(writer);
+    const before = Y.encodeStateVector(writer);
+    writer.getText('t').insert(writer.getText('t').length, ' typed on return');
+    const keystroke = Y.encodeStateAsUpdate(writer, before);
+
+    const raw = openRawSocket(`${t.collabUrl}/${id}?token=${editToken}`, { answerSync: false });
+    await raw.opened;
+    raw.socket.send(encodeUpdate(keystroke));
+    const offlineOnly = new Y.Doc();
+    Y.applyUpdate(offlineOnly, offline);
+    raw.socket.send(encodeSyncStep2(offlineOnly, new Uint8Array([0])));
+    await waitFor('the reader to get both', () => reader.text.toString() === 'written offline; typed on return');
+    expect(raw.socket.readyState).toBe(raw.socket.OPEN);
+    raw.socket.close();
   });
 
   it('converges when several clients edit the same text concurrently', async () => {

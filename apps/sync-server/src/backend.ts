@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Gauge } from 'prom-client';
+import { type ClusterStatus, type DocStore, openClusterStore, openStore } from '@collab/persistence';
+import type { Config } from './config.js';
+import { type PresenceBus, singleProcess } from './collab/presence-bus.js';
+import { createRedisPresenceBus } from './cluster/redis-presence-bus.js';
+import type { Logger, Metrics } from './observability.js';
+
+/**
+ * Where documents live and how presence travels: LevelDB in `DATA_DIR` and nothing to share for a single
+ * process, or Redis + PostgreSQL and a Redis presence bus in cluster mode. The rest of the server does not
+ * know which.
+ */
+export interface Backend {
+  store: DocStore;
+  presenceBus: PresenceBus;
+  /** Why the backend's services are unreachable now (for /healthz), or null. */
+  problem(): string | null;
+  /** Releases the presence bus; the store is closed by its owner once every write is done. */
+  closeBus(): Promise<void>;
+}
+
+export async function openBackend(config: Config, logger: Logger, metrics: Metrics): Promise<Backend> {
+  const onError = (err: unknown) => logger.warn({ err }, 'background compaction failed');
+  if (!config.cluster) {
+    const store = await openStore({ dir: path.join(config.dataDir, 'store'), onError });
+    return { store, presenceBus: singleProcess, problem: () => null, closeBus: async () => undefined };
+  }
+
+  const { redisUrl, databaseUrl } = config.cluster;
+  const processId = randomUUID();
+  const store = await openClusterStore({ redisUrl, databaseUrl, processId, onError });
+  let bus;
+  try {
+    bus = await createRedisPresenceBus({ redisUrl, logger, processId });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  watchCluster(metrics, () => store.status());
+  logger.info({ processId }, 'cluster mode: documents in Redis and PostgreSQL');
+  return {
+    store,
+    presenceBus: bus,
+    problem() {
+      const { redis, postgres } = store.status();
+      if (!redis) return 'Redis is unreachable';
+      if (!postgres) return 'PostgreSQL is unreachable';
+      return null;
+    },
+    closeBus: () => bus.close(),
+  };
+}
+
+/** Connectivity and stream lag of a cluster process, read when /metrics is scraped. */
+function watchCluster(metrics: Metrics, status: () => ClusterStatus): void {
+  const registers = [metrics.registry];
+  new Gauge({
+    name: 'collab_cluster_redis_up',
+    help: '1 while Redis is reachable',
+    registers,
+    collect() {
+      this.set(status().redis ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'collab_cluster_postgres_up',
+    help: '1 while PostgreSQL is reachable',
+    registers,
+    collect() {
+      this.set(status().postgres ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'collab_cluster_stream_lag_seconds',
+    help: 'How far behind the document streams this process is reading',
+    registers,
+    collect() {
+      this.set(status().lagSeconds);
+    },
+  });
+}

@@ -1,0 +1,176 @@
+import { rm } from 'node:fs/promises';
+import { type TestService, startPostgres, startRedis } from '@collab/test-services';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type TestClient, connectClient, makeTempDir, waitFor, waitForSync } from './helpers.js';
+import { type ServerProcess, createDocOn, freePort, spawnServer } from './server-process.js';
+
+/**
+ * Several server processes on one real Redis (AOF) and one real PostgreSQL, as a self-hoster runs them
+ * behind a load balancer. A client "moved by the load balancer" is a stock provider whose serverUrl now
+ * points at another process.
+ */
+describe('cluster mode: several processes share documents through Redis and PostgreSQL', () => {
+  let redis: TestService;
+  let postgres: TestService;
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+
+  beforeAll(async () => {
+    [redis, postgres] = await Promise.all([startRedis({ appendOnly: true }), startPostgres()]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([redis?.stop(), postgres?.stop()]);
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function startProcess(): Promise<ServerProcess> {
+    const dataDir = await makeTempDir();
+    const server = await spawnServer({
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      REDIS_URL: redis.url,
+      DATABASE_URL: postgres.url,
+    });
+    cleanups.push(async () => {
+      server.child.kill('SIGKILL');
+      await server.exited;
+      await rm(dataDir, { recursive: true, force: true });
+    });
+    return server;
+  }
+
+  const startProcesses = (n: number) => Promise.all(Array.from({ length: n }, startProcess));
+
+  function client(server: ServerProcess, id: string, token: string, name?: string): TestClient {
+    const c = connectClient(server.collabUrl, id, token);
+    if (name) c.provider.awareness.setLocalStateField('user', { name });
+    cleanups.push(() => c.destroy());
+    return c;
+  }
+
+  /** Moves a client to another process, as a load balancer does when its process is gone. */
+  function moveTo(c: TestClient, server: ServerProcess): void {
+    c.provider.serverUrl = server.collabUrl;
+  }
+
+  const namesSeenBy = (c: TestClient) =>
+    new Set([...c.provider.awareness.getStates().values()].map((state) => (state.user as { name?: string })?.name));
+
+  /** Each writer appends `count` marks of its own, one transaction each, a few milliseconds apart. */
+  async function type(writers: TestClient[], count: number, tag: string): Promise<string[]> {
+    const marks: string[] = [];
+    for (let i = 0; i < count; i++) {
+      writers.forEach((w, n) => {
+        const mark = `<${tag}${n}.${i}>`;
+        w.text.insert(w.text.length, mark);
+        marks.push(mark);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return marks;
+  }
+
+  const converged = (clients: TestClient[], marks: string[]) => () =>
+    clients.every((c) => c.text.toString() === clients[0]!.text.toString()) &&
+    marks.every((mark) => clients[0]!.text.toString().includes(mark));
+
+  it('clients spread over three processes converge on a busy document and see everyone’s presence', async () => {
+    const servers = await startProcesses(3);
+    const { id, editToken } = await createDocOn(servers[0]!.url);
+    const clients = servers.flatMap((server, s) => [0, 1].map((k) => client(server, id, editToken, `user-${s}-${k}`)));
+    await Promise.all(clients.map((c) => waitForSync(c)));
+
+    const marks = await type(clients, 40, 'busy');
+    await waitFor('every client to hold every edit', converged(clients, marks), 20_000);
+    const everyone = clients.map((_, i) => `user-${Math.floor(i / 2)}-${i % 2}`);
+    await waitFor('every client to see all six users', () =>
+      clients.every((c) => everyone.every((name) => namesSeenBy(c).has(name))),
+    );
+
+    // A document created through one process exists for every other, even one nobody has opened.
+    const untouched = await createDocOn(servers[0]!.url);
+    const res = await fetch(`${servers[2]!.url}/api/docs/${untouched.id}/export?format=json`, {
+      headers: { authorization: `Bearer ${untouched.viewToken}` },
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('a SIGKILLed process loses nothing it relayed; its clients move on and its users leave presence', async () => {
+    const [a, b, c] = await startProcesses(3);
+    const { id, editToken } = await createDocOn(a!.url);
+    const onA = [client(a!, id, editToken, 'writer-a')];
+    const watcherOnA = client(a!, id, editToken, 'watcher-a');
+    const onB = [client(b!, id, editToken, 'writer-b')];
+    const onC = [client(c!, id, editToken, 'writer-c')];
+    const everyone = [...onA, watcherOnA, ...onB, ...onC];
+    await Promise.all(everyone.map((x) => waitForSync(x)));
+    await waitFor('B to see the watcher on A', () => namesSeenBy(onB[0]!).has('watcher-a'));
+
+    // What B's client receives from A's writer was relayed: it must survive A's death.
+    const writing = type([...onA, ...onB, ...onC], 60, 'kill');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    a!.child.kill('SIGKILL');
+    const relayedFromA = onB[0]!.text.toString().match(/<kill0\.\d+>/g) ?? [];
+    expect(relayedFromA.length).toBeGreaterThan(0);
+    watcherOnA.provider.disconnect();
+    for (const moved of onA) moveTo(moved, b!);
+    const marks = await writing;
+
+    const survivors = [...onA, ...onB, ...onC];
+    await waitFor('the survivors to converge', converged(survivors, marks), 30_000);
+    for (const mark of relayedFromA) expect(onC[0]!.text.toString()).toContain(mark);
+    await waitFor(
+      'the watcher on the dead process to leave presence on B and C',
+      () => !namesSeenBy(onB[0]!).has('watcher-a') && !namesSeenBy(onC[0]!).has('watcher-a'),
+      10_000,
+    );
+  });
+
+  it('processes resume after Redis restarts during editing, and nothing is lost', async () => {
+    const [a, b] = await startProcesses(2);
+    const { id, editToken } = await createDocOn(a!.url);
+    const writers = [client(a!, id, editToken), client(b!, id, editToken)];
+    await Promise.all(writers.map((w) => waitForSync(w)));
+    let refusedWhileDown = 0;
+    for (const w of writers) w.provider.on('connection-close', (event) => event?.code === 4503 && refusedWhileDown++);
+
+    const before = await type(writers, 20, 'before');
+    await waitFor('the first edits to converge', converged(writers, before));
+    const during = type(writers, 40, 'during');
+    await redis.restart();
+    const marks = [...before, ...(await during), ...(await type(writers, 20, 'after'))];
+    await waitFor('both writers to converge after the restart', converged(writers, marks), 30_000);
+    // The restart really interrupted the writers: their edits were refused, kept and sent again.
+    expect(refusedWhileDown).toBeGreaterThan(0);
+
+    const fresh = [client(a!, id, editToken), client(b!, id, editToken)];
+    await Promise.all(fresh.map((f) => waitForSync(f)));
+    for (const f of fresh) expect(f.text.toString()).toBe(writers[0]!.text.toString());
+  }, 90_000);
+
+  it('a fresh process, after all others have stopped, loads every document exactly', async () => {
+    const servers = await startProcesses(2);
+    const docs = await Promise.all([0, 1, 2].map((n) => createDocOn(servers[n % 2]!.url)));
+    const expected: string[] = [];
+    for (const [n, doc] of docs.entries()) {
+      const writers = servers.map((server) => client(server, doc.id, doc.editToken));
+      await Promise.all(writers.map((w) => waitForSync(w)));
+      const marks = await type(writers, 30 + 100 * n, `doc${n}-`);
+      await waitFor('the writers to converge', converged(writers, marks), 20_000);
+      expected.push(writers[0]!.text.toString());
+      for (const w of writers) w.destroy();
+    }
+    for (const server of servers) {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    }
+
+    const fresh = await startProcess();
+    for (const [n, doc] of docs.entries()) {
+      const reader = client(fresh, doc.id, doc.editToken);
+      await waitForSync(reader);
+      expect(reader.text.toString()).toBe(expected[n]);
+    }
+  });
+});

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { StoreError, type DocMeta, type DocStore, type OpenDoc } from '../doc-store.js';
+import { assertDocId } from '../keys.js';
+import { compactDoc } from './compaction.js';
+import { combineMeta, readLogMeta, scanLogMetas } from './doc-meta.js';
+import { DocLanes } from './doc-lanes.js';
+import { waitForLease } from './lease.js';
+import { DocumentRows } from './pg-rows.js';
+import { readDoc } from './read-doc.js';
+import { connectRedis } from './redis-connection.js';
+import { leaseKey, logKey, metaKey } from './redis-keys.js';
+import { execOrThrow } from './redis-multi.js';
+import { appendFields } from './stream-codec.js';
+import { StreamReader } from './stream-reader.js';
+
+/** Options of the cluster store. */
+export interface ClusterStoreOptions {
+  /** Redis 6.2 or later, with AOF (`appendonly yes`, `appendfsync always`) and `maxmemory-policy noeviction`. */
+  redisUrl: string;
+  /** PostgreSQL, home of the compacted states; the table is created if missing. */
+  databaseUrl: string;
+  /** Names this process in the streams, so that it skips its own entries. Default: a random UUID. */
+  processId?: string;
+  /** A document whose stream holds more entries than this is compacted in the background. Default 500; Infinity: never. */
+  compactThreshold?: number;
+  /** Receives the errors of background work (compactions, remote delivery), which have no caller. Default: ignored. */
+  onError?: (err: unknown) => void;
+}
+
+/** Connectivity and replication health, cheap enough to read on every /healthz and /metrics request. */
+export interface ClusterStatus {
+  redis: boolean;
+  postgres: boolean;
+  /** How far behind the other processes' writes the reader is, in seconds; 0 when caught up. */
+  lagSeconds: number;
+}
+
+/**
+ * A DocStore shared by every process of a cluster. `open` delivers what the other processes append. `compact`
+ * does nothing while another process holds the document's compaction lease: that process is compacting it.
+ */
+export interface ClusterStore extends DocStore {
+  status(): ClusterStatus;
+}
+
+const DEFAULT_COMPACT_THRESHOLD = 500;
+/** An append that Redis has not acknowledged by then fails (and is resent by its client). */
+const COMMAND_TIMEOUT_MS = 5_000;
+
+/**
+ * DocStore on Redis Streams and PostgreSQL. Each document's stream is its durable log (an append is one
+ * MULTI: the XADD and the metadata hash) and the bus between processes (see StreamReader); PostgreSQL keeps
+ * each document's compacted snapshot (see compactDoc).
+ */
+export class RedisPostgresStore implements ClusterStore {
+  private readonly lanes = new DocLanes();
+  private readonly compactions = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly reader: StreamReader;
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly readerConnection: Redis,
+    private readonly rows: DocumentRows,
+    private readonly processId: string,
+    private readonly compactThreshold: number,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    this.reader = new StreamReader({
+      connection: readerConnection,
+      control: redis,
+      processId,
+      reload: (docId) => readDoc(this.redis, this.rows, docId),
+      onError: (err) => this.report(err),
+    });
+  }
+
+  /** Connects to both services and creates the table if needed; either unreachable is StoreError('io'). */
+  static async open(options: ClusterStoreOptions): Promise<RedisPostgresStore> {
+    const threshold = options.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD;
+    if (!(threshold >= 1)) throw new RangeError(`compactThreshold must be at least 1, got ${threshold}`);
+    const processId = options.processId ?? randomUUID();
+    // Connection names may not contain spaces; they only help an operator read CLIENT LIST.
+    const name = processId.replace(/[^\w.:-]/g, '_');
+    const opened: { close(): unknown }[] = [];
+    try {
+      const redis = await connectRedis(options.redisUrl, `collab-store:${name}`, COMMAND_TIMEOUT_MS);
+      opened.push({ close: () => redis.disconnect() });
+      const reader = await connectRedis(options.redisUrl, `collab-reader:${name}`);
+      opened.push({ close: () => reader.disconnect() });
+      const rows = await DocumentRows.open(options.databaseUrl).catch((err: unknown) => {
+        throw new StoreError('io', `cannot open the PostgreSQL database: ${messageOf(err)}`, { cause: err });
+      });
+      return new RedisPostgresStore(redis, reader, rows, processId, threshold, options.onError ?? (() => undefined));
+    } catch (err) {
+      for (const connection of opened) connection.close();
+      throw err instanceof StoreError ? err : new StoreError('io', `cannot connect to Redis: ${messageOf(err)}`, { cause: err });
+    }
+  }
+
+  create(docId: string): Promise<DocMeta> {
+    return this.track(async () => {
+      assertDocId(docId);
+      await this.lanes.run(docId, () => this.rows.insertEmpty(docId, Date.now()));
+      return (await this.readMeta(docId))!;
+    });
+  }
+
+  append(docId: string, updates: readonly Uint8Array[]): Promise<void> {
+    return this.track(async () => {
+      assertDocId(docId);
+      if (updates.length === 0) return;
+      // The contract: no new updates while either service is away. The stream alone would take them, but a
+      // document whose snapshot cannot be read could not be loaded by anyone to show them.
+      if (!this.rows.reachable) throw new StoreError('io', 'PostgreSQL is unreachable: not accepting updates');
+      const batch = [...updates];
+      // The lane task only sends the MULTI; wrapping the reply keeps the lane from waiting for it.
+      const sent = await this.lanes.run(docId, async () => ({ reply: this.appendNow(docId, batch) }));
+      const length = await sent.reply;
+      if (length > this.compactThreshold) this.compactInBackground(docId);
+    });
+  }
+
+  load(docId: string): Promise<Uint8Array | null> {
+    return this.track(async () => {
+      assertDocId(docId);
+      return (await readDoc(this.redis, this.rows, docId)).state;
+    });
+  }
+
+  open(docId: string, onRemoteUpdates: (updates: Uint8Array[]) => void): Promise<OpenDoc> {
+    return this.track(async () => {
+      assertDocId(docId);
+      const { state, lastId } = await readDoc(this.redis, this.rows, docId);
+      return { state, close: this.reader.subscribe(docId, lastId, onRemoteUpdates) };
+    });
+  }
+
+  compact(docId: string): Promise<void> {
+    return this.track(async () => {
+      assertDocId(docId);
+      await this.compactNow(docId);
+    });
+  }
+
+  meta(docId: string): Promise<DocMeta | null> {
+    return this.track(async () => {
+      assertDocId(docId);
+      return this.readMeta(docId);
+    });
+  }
+
+  list(): Promise<DocMeta[]> {
+    return this.track(async () => {
+      // A document only appended to has no row yet, and one only created has no hash.
+      const [rows, logMetas] = await Promise.all([this.rows.listMeta(), scanLogMetas(this.redis)]);
+      const ids = new Set([...rows.map((row) => row.id), ...logMetas.keys()]);
+      const rowById = new Map(rows.map((row) => [row.id, row]));
+      return [...ids]
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map((id) => combineMeta(id, rowById.get(id) ?? null, logMetas.get(id) ?? null)!);
+    });
+  }
+
+  delete(docId: string): Promise<void> {
+    return this.track(async () => {
+      assertDocId(docId);
+      await this.lanes.run(docId, async () => {
+        // Under the lease, so that a compaction in any process cannot write the old snapshot back afterwards.
+        const lease = await waitForLease(this.redis, leaseKey(docId));
+        try {
+          await this.rows.delete(docId);
+          await this.redis.del(logKey(docId), metaKey(docId));
+        } finally {
+          await lease.release();
+        }
+      });
+    });
+  }
+
+  status(): ClusterStatus {
+    return {
+      redis: this.redis.status === 'ready' && this.readerConnection.status === 'ready',
+      postgres: this.rows.reachable,
+      lagSeconds: this.reader.lagSeconds(),
+    };
+  }
+
+  /** Stops remote delivery, waits for every call and compaction in flight, then disconnects. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.drainAndClose();
+    return this.closing;
+  }
+
+  private async drainAndClose(): Promise<void> {
+    await this.reader.stop();
+    // Settling work can start more (a finished append may start a compaction), so drain until nothing is left.
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.redis.quit().catch(() => this.redis.disconnect());
+    await this.rows.close().catch(() => undefined);
+  }
+
+  /** One MULTI: the entry, and the metadata hash it changes. Resolves with the stream's length after it. */
+  private async appendNow(docId: string, updates: Uint8Array[]): Promise<number> {
+    const bytes = updates.reduce((sum, update) => sum + update.byteLength, 0);
+    const now = Date.now();
+    const replies = await execOrThrow(
+      this.redis
+        .multi()
+        .xadd(logKey(docId), '*', ...appendFields(updates, this.processId))
+        .hsetnx(metaKey(docId), 'createdAt', now)
+        .hset(metaKey(docId), 'updatedAt', now)
+        .hincrby(metaKey(docId), 'logBytes', bytes)
+        .hincrby(metaKey(docId), 'logUpdates', updates.length)
+        .xlen(logKey(docId)),
+    );
+    return Number(replies[5]);
+  }
+
+  private async readMeta(docId: string): Promise<DocMeta | null> {
+    const [row, log] = await Promise.all([this.rows.readMeta(docId), readLogMeta(this.redis, docId)]);
+    return combineMeta(docId, row, log);
+  }
+
+  /**
+   * Chained behind a compaction of the same document in progress in this process, so that this one still
+   * folds in everything appended before it was asked for.
+   */
+  private compactNow(docId: string): Promise<void> {
+    const run = (this.compactions.get(docId) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => compactDoc(this.redis, this.rows, docId));
+    this.compactions.set(docId, run);
+    const done = () => {
+      if (this.compactions.get(docId) === run) this.compactions.delete(docId);
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  /** Starts a compaction once the stream is long; never delays or fails the append that got here. */
+  private compactInBackground(docId: string): void {
+    if (this.closing || this.compactions.has(docId)) return;
+    this.remember(this.compactNow(docId).catch((err: unknown) => this.report(err)));
+  }
+
+  private report(err: unknown): void {
+    try {
+      this.onError(toStoreError(err));
+    } catch {
+      // A throwing callback must not become an unhandled rejection that takes the process down.
+    }
+  }
+
+  /** Rejects once the store is closing; otherwise runs `work`, reporting its failures as StoreErrors. */
+  private track<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new StoreError('closed', 'the store is closed'));
+    const result = work().catch((err: unknown) => {
+      throw toStoreError(err);
+    });
+    this.remember(result);
+    return result;
+  }
+
+  private remember(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    const forget = () => this.inFlight.delete(work);
+    work.then(forget, forget);
+  }
+}
+
+function toStoreError(err: unknown): StoreError {
+  if (err instanceof StoreError) return err;
+  return new StoreError('io', `storage failed: ${messageOf(err)}`, { cause: err });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,4 @@
+export { startPostgres } from './postgres.js';
+export { startRedis } from './redis.js';
+export type { RedisOptions } from './redis.js';
+export type { TestService } from './test-service.js';
