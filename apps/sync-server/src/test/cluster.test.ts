@@ -149,6 +149,27 @@ describe('cluster mode: several processes share documents through Redis and Post
     for (const f of fresh) expect(f.text.toString()).toBe(writers[0]!.text.toString());
   }, 90_000);
 
+  it('reports PostgreSQL going away and coming back in /healthz and /metrics', async () => {
+    const [server] = await startProcesses(1);
+    const health = async () => {
+      const res = await fetch(`${server!.url}/healthz`);
+      return { status: res.status, body: (await res.json()) as { reason?: string } };
+    };
+    const metric = async (name: string) =>
+      Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${server!.url}/metrics`)).text())?.[1]);
+    expect((await health()).status).toBe(200);
+    expect(await metric('collab_cluster_redis_up')).toBe(1);
+
+    const restarting = postgres.restart();
+    let seen = { status: 0, body: {} as { reason?: string } };
+    await waitFor('/healthz to report PostgreSQL unreachable', async () => (seen = await health()).status === 503);
+    expect(seen.body.reason).toMatch(/PostgreSQL/);
+    await restarting;
+    await waitFor('/healthz to recover', async () => (await health()).status === 200);
+    expect(await metric('collab_cluster_postgres_up')).toBe(1);
+    expect(await metric('collab_cluster_stream_lag_seconds')).toBe(0);
+  });
+
   it('a fresh process, after all others have stopped, loads every document exactly', async () => {
     const servers = await startProcesses(2);
     const docs = await Promise.all([0, 1, 2].map((n) => createDocOn(servers[n % 2]!.url)));
