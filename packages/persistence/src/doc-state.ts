@@ -19,6 +19,11 @@ export interface DocState {
   generation: number;
   /** The compaction running or waiting to run; one document compacts once at a time. */
   compaction: Promise<void> | null;
+  /**
+   * Bytes of log entries that compactions of this process deleted or overwrote since LevelDB last compacted
+   * the document's key range: what is still on disk for nothing. In memory only, so it restarts at 0.
+   */
+  discardedBytes: number;
 }
 
 /** Reads a document's metadata and its last key: the log continues after the highest sequence number. */
@@ -36,5 +41,6 @@ export async function readDocState(db: ClassicLevel<string, Uint8Array>, docId: 
     nextFlush: null,
     generation: 0,
     compaction: null,
+    discardedBytes: 0,
   };
 }

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -28,6 +28,12 @@ async function leveldbHarness(options: Omit<OpenStoreOptions, 'dir'> = {}): Prom
       await removeDir(dir);
     },
   };
+}
+
+/** Bytes of every file in a directory: what the store costs on disk. */
+async function filesBytes(dir: string): Promise<number> {
+  const sizes = await Promise.all((await readdir(dir)).map(async (name) => (await stat(join(dir, name))).size));
+  return sizes.reduce((sum, size) => sum + size, 0);
 }
 
 async function expectStoreError(call: Promise<unknown>, code: StoreError['code']): Promise<StoreError> {
@@ -84,6 +90,34 @@ describe('LevelDbStore on disk', () => {
     expect(await store.meta('doc')).toMatchObject(onDisk);
     expect(contentOf(docFrom(await store.load('doc')))).toEqual(contentOf(doc));
     expect(errors).toEqual([]);
+  });
+
+  it('gives back the disk space of a long log once it is compacted: the files shrink to about the snapshot', async () => {
+    harness = await leveldbHarness();
+    const { doc, updates } = recordingDoc();
+    const text = doc.getText('text');
+    // 4,000 pastes of 1 KB, each deleted by the next update: 4 MB appended, almost nothing left to keep. The
+    // background compactions (every 500 entries) fold it away; LevelDB keeps the dead data until told.
+    let seed = 7;
+    const letter = () => String.fromCharCode(97 + ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % 26));
+    for (let i = 0; i < 4_000; i++) {
+      text.insert(0, Array.from({ length: 1024 }, letter).join(''));
+      text.delete(0, 1024);
+    }
+    text.insert(0, 'the end');
+    const appended = updates.reduce((sum, update) => sum + update.byteLength, 0);
+    for (let i = 0; i < updates.length; i += 20) await harness.current().append('doc', updates.slice(i, i + 20));
+    await harness.current().compact('doc');
+    const { size } = (await harness.current().meta('doc'))!;
+    await harness.current().close();
+
+    const onDisk = await filesBytes(harness.dir);
+    console.log(`appended ${appended} B, snapshot ${size} B, files after compaction ${onDisk} B`);
+    // What stays besides the snapshot: LevelDB's manifest, its text logs and one table's index, a few KB.
+    expect(onDisk).toBeLessThan(size + 64 * 1024);
+    expect(appended).toBeGreaterThan(4_000_000);
+    const store = await harness.reopen();
+    expect(docFrom(await store.load('doc')).getText('text').toString()).toBe('the end');
   });
 
   it('reports a corrupt stored update as corrupt, to load, compact and the background onError', async () => {

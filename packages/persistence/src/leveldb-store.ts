@@ -19,6 +19,17 @@ export interface OpenStoreOptions {
 }
 
 const DEFAULT_COMPACT_THRESHOLD = 500;
+/**
+ * An explicit compaction (the server's, when it unloads a document) also asks LevelDB to compact the
+ * document's key range once the document's folds have left at least this much dead data behind. Otherwise a
+ * document that stops changing keeps it: deleted entries live on as tombstones next to the values they hide,
+ * in .ldb tables and the write-ahead .log, until unrelated writes happen to compact its range. Measured on the
+ * automerge-paper trace (260k updates appended in batches of 16, default threshold, then compacted and
+ * closed): 5.7–6.3 MB of files for a 289 KB snapshot without it, 172 KB with it (about 60 ms more in close);
+ * the first load after reopening goes from 40 ms to 1.5 ms, as it no longer reads past the dead entries. Below
+ * the threshold, LevelDB's own compactions keep the waste small enough.
+ */
+const RECLAIM_AFTER_BYTES = 1024 * 1024;
 
 /**
  * DocStore on an embedded LevelDB (classic-level): one key per appended update, see `keys.ts`.
@@ -96,8 +107,15 @@ export class LevelDbStore implements DocStore {
     return { state: await this.load(docId), close: () => undefined };
   }
 
+  /**
+   * Folds the log, then, if folds left enough dead data behind, compacts the document's key range in the
+   * background: the fold is what callers wait for; `close` waits for the rest.
+   */
   compact(docId: string): Promise<void> {
-    return this.withState(docId, (state) => this.compactNow(docId, state));
+    return this.withState(docId, async (state) => {
+      await this.compactNow(docId, state);
+      this.reclaimIfWorthIt(docId, state);
+    });
   }
 
   meta(docId: string): Promise<DocMeta | null> {
@@ -183,7 +201,38 @@ export class LevelDbStore implements DocStore {
   /** Starts a background compaction once the log is long; never delays or fails the append that got here. */
   private compactIfLong(docId: string, state: DocState): void {
     if (this.closing || state.compaction || (state.meta?.updates ?? 0) <= this.compactThreshold) return;
-    const run = this.compactNow(docId, state).catch((err: unknown) => {
+    this.background(this.compactNow(docId, state));
+  }
+
+  /** Starts `reclaim` once the document's folds have left RECLAIM_AFTER_BYTES behind. */
+  private reclaimIfWorthIt(docId: string, state: DocState): void {
+    if (state.discardedBytes < RECLAIM_AFTER_BYTES) return;
+    state.discardedBytes = 0;
+    this.background(this.reclaim(docId, state));
+  }
+
+  /**
+   * LevelDB's own compactions are what finally drop deleted entries from disk: asks for them over the
+   * document's range. They run in LevelDB's threads, beside appends and loads, and change no key's value, so
+   * a crash at any point loses nothing (LevelDB swaps its files atomically).
+   */
+  private async reclaim(docId: string, state: DocState): Promise<void> {
+    const { gte, lt } = docRange(docId);
+    // Flushes the memtable, which also empties the write-ahead log, and merges each level into the next.
+    await this.db.compactRange(gte, lt);
+    // A flushed memtable keeps every version it held, and when nothing below overlaps it (a young store)
+    // LevelDB places it on the deepest level in use, which compactRange never merges with itself: the dead
+    // data would stay. Rewriting the metadata, unchanged and on the lane like every metadata write, puts a
+    // table above it that the second pass merges down, dropping what was deleted or overwritten.
+    await state.lane.run(async () => {
+      if (state.meta !== null) await this.db.put(metaKey(docId), encodeMeta(state.meta));
+    });
+    await this.db.compactRange(gte, lt);
+  }
+
+  /** Work nobody awaits: `close` still waits for it, and its failure goes to `onError`. */
+  private background(work: Promise<unknown>): void {
+    const run = work.catch((err: unknown) => {
       try {
         this.onError(toStoreError(err));
       } catch {
@@ -231,6 +280,8 @@ export class LevelDbStore implements DocStore {
       ops.push({ type: 'put', key: metaKey(docId), value: encodeMeta(meta) });
       await this.db.batch(ops);
       state.meta = meta;
+      // The folded entries, the old snapshot among them, stay on disk until LevelDB compacts over them.
+      state.discardedBytes += foldedBytes;
     });
   }
 

@@ -1,0 +1,192 @@
+/**
+ * A client that stops reading must not make the server keep everything the document's other peers write.
+ * The server runs in a child process so that its resident memory is its own, read from /proc (Linux only).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { type TestClient, connectClient, makeTempDir, waitFor, waitForSync } from './helpers.js';
+import { type ServerProcess, createDocOn, freePort, spawnServer } from './server-process.js';
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+/** The send buffer cap under test: small, so that the stalled client passes it early in the run. */
+const MAX_BUFFERED_BYTES = 256 * KIB;
+/** The busy document: 1,000 pastes of 32 KiB, each removed again by the next update: 31.3 MiB relayed. */
+const PASTES = 1_000;
+const PASTE_BYTES = 32 * KIB;
+const RELAYED_BYTES = PASTES * PASTE_BYTES;
+/** How far the reader may fall behind: 128 KB, under the cap, so that only the stalled client is dropped. */
+const PASTES_IN_FLIGHT = 4;
+/**
+ * What the run may leave the server holding. Without the cap the stalled socket's queue keeps all of
+ * RELAYED_BYTES but the ~4 MB the kernel's socket buffers take (Linux's default tcp_wmem maximum): measured
+ * +28.5 to +30.2 MB of RSS. With it, what stays is noise: measured -1.3 to +3.7 MB. A third of the volume
+ * (10.4 MB) sits between the two with room on both sides.
+ */
+const MAX_RETAINED_BYTES = RELAYED_BYTES / 3;
+
+/** Resident set size now and its peak since the last `resetPeak`, in bytes (VmRSS, VmHWM: see proc(5)). */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)![1]) * KIB;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** Restarts the peak (VmHWM) from the current RSS (`5` in /proc/<pid>/clear_refs). */
+const resetPeak = (pid: number) => writeFileSync(`/proc/${pid}/clear_refs`, '5');
+
+/**
+ * Full garbage collections in the server, through the inspector it was started with (`--inspect` on a local
+ * port chosen by the kernel). Without them RSS measures V8's timing: the buffers of every relayed update are
+ * freed only at some later collection, and that garbage alone puts the peak of this run 10–135 MB above the
+ * start, with the cap or without it; so the peak is reported, and what remains after a collection is what
+ * is checked. Twice, with a pause, because V8 frees array buffers concurrently after a collection.
+ */
+async function collectGarbage(server: ServerProcess): Promise<void> {
+  const url = /Debugger listening on (ws:\/\/\S+)/.exec(server.stderr())![1]!;
+  const inspector = new WebSocket(url);
+  await new Promise((resolve, reject) => inspector.once('open', resolve).once('error', reject));
+  let id = 0;
+  const call = (method: string) =>
+    new Promise<void>((resolve) => {
+      const sent = ++id;
+      inspector.on('message', (data: Buffer) => (JSON.parse(data.toString()) as { id?: number }).id === sent && resolve());
+      inspector.send(JSON.stringify({ id: sent, method }));
+    });
+  for (let i = 0; i < 2; i++) {
+    await call('HeapProfiler.collectGarbage');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  inspector.close();
+}
+
+/** One sample from the server's /metrics; 0 while the series does not exist. */
+async function metric(server: ServerProcess, series: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+/**
+ * A WebSocket client that completes the upgrade and never reads again: a raw TCP socket, paused, so that
+ * the kernel's buffers fill and everything else the server sends it waits in the server's process.
+ */
+async function openStalledSocket(port: number, path: string): Promise<net.Socket> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  const head = await new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))));
+  expect(head).toMatch(/^HTTP\/1\.1 101 /);
+  socket.pause();
+  return socket;
+}
+
+describe.runIf(process.platform === 'linux')('a client that stops reading', () => {
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('is dropped as a slow consumer and leaves the server holding none of the traffic; a reader that keeps up gets it all', async () => {
+    const dataDir = await makeTempDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const server = await spawnServer({
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES),
+      // One writer here types for a crowd: 30 MB/s and more, over the default per-connection budget.
+      BYTE_RATE_LIMIT: String(1024 * MIB),
+      NODE_OPTIONS: '--inspect=127.0.0.1:0',
+      // glibc serves buffers of this size and more from their own mappings and unmaps them when they are
+      // freed, so that RSS after a collection is what the server holds, not what malloc keeps for reuse.
+      MALLOC_MMAP_THRESHOLD_: String(16 * KIB),
+    });
+    cleanups.push(() => server.child.kill('SIGKILL'));
+    const pid = server.child.pid!;
+    const { id, editToken } = await createDocOn(server.url);
+    const client = (): TestClient => {
+      const c = connectClient(server.collabUrl, id, editToken);
+      cleanups.push(() => c.destroy());
+      return c;
+    };
+    const writer = client();
+    const reader = client();
+    await Promise.all([waitForSync(writer), waitForSync(reader)]);
+
+    const caughtUp = () => Buffer.from(Y.encodeStateVector(reader.doc)).equals(Buffer.from(Y.encodeStateVector(writer.doc)));
+    /** Resolves as soon as the reader holds everything the writer wrote so far. */
+    const readerCatchesUp = () =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!caughtUp()) return;
+          reader.doc.off('update', check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          reader.doc.off('update', check);
+          reject(new Error('the reader fell behind'));
+        }, 10_000);
+        reader.doc.on('update', check);
+        check();
+      });
+    const filler = 'abcdefghijklmnopqrstuvwxyz'.repeat(Math.ceil(PASTE_BYTES / 26)).slice(0, PASTE_BYTES);
+    const busyRound = async (last: string) => {
+      for (let i = 0; i < PASTES; i++) {
+        // Pasted and removed again, so that the document stays small in every process: only traffic grows.
+        writer.text.insert(0, filler);
+        writer.text.delete(0, PASTE_BYTES);
+        if (i % PASTES_IN_FLIGHT === PASTES_IN_FLIGHT - 1) await readerCatchesUp();
+      }
+      writer.text.delete(0, writer.text.length);
+      writer.text.insert(0, last);
+      await waitFor('the reader to hold every update', () => caughtUp() && reader.text.toString() === last);
+    };
+
+    // The same load once before measuring, so that what the measured round adds is not the server's
+    // working set (compiled code, V8's heap and LevelDB's memtable at their busy size).
+    await busyRound('warmed up');
+    const stalled = await openStalledSocket(server.port, `/collab/${id}?token=${encodeURIComponent(editToken)}`);
+    cleanups.push(() => stalled.destroy());
+    await waitFor('the stalled client to join', async () => (await metric(server, 'collab_connections')) === 3);
+    await collectGarbage(server);
+    const before = memoryOf(pid).rss;
+    resetPeak(pid);
+
+    await busyRound('done');
+    // The drop happened when the stalled socket's queue passed the cap, long before the last update.
+    const dropped = await waitFor('the stalled client to be dropped', async () => (await metric(server, 'collab_connections')) === 2, 2_000)
+      .then(() => true)
+      .catch(() => false);
+    const { peak } = memoryOf(pid);
+    await collectGarbage(server);
+    const after = memoryOf(pid).rss;
+
+    // What the stalled client got before the server let go: what the kernel had taken, plus at most the cap.
+    let received = 0;
+    stalled.on('data', (chunk: Buffer) => (received += chunk.byteLength));
+    const closed = new Promise((resolve) => stalled.once('close', resolve));
+    stalled.resume();
+    if (dropped) await closed;
+    const mb = (bytes: number) => `${(bytes / MIB).toFixed(1)} MB`;
+    console.log(
+      `slow consumer: ${mb(RELAYED_BYTES)} relayed while one client read nothing (cap ${MAX_BUFFERED_BYTES / KIB} KB); ` +
+        `server RSS before ${mb(before)}, peak ${mb(peak)} (+${mb(peak - before)}), after ${mb(after)} (${after >= before ? '+' : ''}${mb(after - before)}); ` +
+        `the stalled client ${dropped ? `was dropped after receiving ${mb(received)}` : 'was never dropped'}`,
+    );
+
+    expect(after - before).toBeLessThan(MAX_RETAINED_BYTES);
+    expect(dropped).toBe(true);
+    // Only the stalled client: the reader was never dropped, so it got everything without reconnecting.
+    expect(await metric(server, 'collab_rejected_messages_total{reason="slow-consumer"}')).toBe(1);
+  }, 20_000);
+});
