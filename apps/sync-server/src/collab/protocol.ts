@@ -167,6 +167,14 @@ export const encodeSyncStep2 = (doc: Y.Doc, stateVector: Uint8Array): Uint8Array
     syncProtocol.writeSyncStep2(e, doc, stateVector);
   });
 
+/** A sync step 2 carrying `update` as it is (the whole document, for a client that has nothing). */
+export const encodeSyncStep2Of = (update: Uint8Array): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync);
+    encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(e, update);
+  });
+
 export const encodeUpdate = (update: Uint8Array): Uint8Array =>
   frame((e) => {
     encoding.writeVarUint(e, MessageType.Sync);

@@ -10,6 +10,7 @@ import {
   CloseCode,
   encodeSyncStep1,
   encodeSyncStep2,
+  encodeSyncStep2Of,
   encodeUpdate,
   parseAwarenessUpdate,
 } from './protocol.js';
@@ -20,8 +21,6 @@ export interface Peer {
   close(code: CloseCode, reason: string): void;
 }
 
-/** Transaction origin of the stored state applied at load: it is neither stored again nor relayed. */
-const LOAD_ORIGIN = Symbol('load');
 /** Transaction origin of updates another server process stored: relayed to every peer, not stored again. */
 const REMOTE_ORIGIN = Symbol('remote');
 
@@ -66,6 +65,12 @@ export class Room implements ClusterPresence {
   /** Sync requests that arrived during a round, answered when it ends. */
   private waitingForSync: Array<{ peer: Peer; stateVector: Uint8Array }> = [];
   private round: Promise<void> | null = null;
+  /**
+   * The stored state the doc was loaded from, while the doc has not changed since. A client that has
+   * nothing (a fresh browser opening a big document) gets these bytes as they are, instead of a new
+   * encoding of the whole doc for each one.
+   */
+  private pristine: Uint8Array | null = null;
   private broken = false;
   /** Whether anything was appended since load, i.e. whether unloading should compact. */
   dirty = false;
@@ -78,15 +83,22 @@ export class Room implements ClusterPresence {
       for (const peer of this.peers) peer.send(frame);
       if (from && !(from instanceof RemoteProcess)) deps.presenceBus.publish(id, update);
     });
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== LOAD_ORIGIN) this.applied.push({ update, origin });
-    });
+    this.doc.on('update', this.onUpdate);
   }
 
   /** Applies the stored state; called once, before any peer joins. */
   applyStored(update: Uint8Array): void {
-    Y.applyUpdate(this.doc, update, LOAD_ORIGIN);
+    // Without a listener Yjs does not encode the whole loaded state as an update event only to discard it.
+    this.doc.off('update', this.onUpdate);
+    Y.applyUpdate(this.doc, update);
+    this.doc.on('update', this.onUpdate);
+    this.pristine = update;
   }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.pristine = null;
+    this.applied.push({ update, origin });
+  };
 
   get size(): number {
     return this.peers.size;
@@ -110,7 +122,7 @@ export class Room implements ClusterPresence {
   /** Answers a peer's sync step 1 with everything it lacks, as soon as the doc matches the store. */
   syncStep1(peer: Peer, stateVector: Uint8Array): void {
     if (this.round) this.waitingForSync.push({ peer, stateVector });
-    else peer.send(encodeSyncStep2(this.doc, stateVector));
+    else peer.send(this.syncAnswer(stateVector));
   }
 
   /** Queues a validated update for the next round. */
@@ -296,8 +308,13 @@ export class Room implements ClusterPresence {
     const waiting = this.waitingForSync;
     this.waitingForSync = [];
     for (const { peer, stateVector } of waiting) {
-      if (this.peers.has(peer)) peer.send(encodeSyncStep2(this.doc, stateVector));
+      if (this.peers.has(peer)) peer.send(this.syncAnswer(stateVector));
     }
+  }
+
+  private syncAnswer(stateVector: Uint8Array): Uint8Array {
+    const hasNothing = stateVector.length === 1 && stateVector[0] === 0;
+    return this.pristine && hasNothing ? encodeSyncStep2Of(this.pristine) : encodeSyncStep2(this.doc, stateVector);
   }
 
   private break(reason: string): void {
