@@ -3,6 +3,7 @@ import { StoreError, type DocMeta, type DocStore, type OpenDoc } from './doc-sto
 import { readDocState, type DocState } from './doc-state.js';
 import { ALL_DOCS, assertDocId, docIdOfKey, docRange, metaKey, updateKey, updateRange } from './keys.js';
 import { mergeLog } from './merge.js';
+import { StoreWork, toStoreError } from './store-work.js';
 import { decodeMeta, emptyMeta, encodeMeta } from './meta-codec.js';
 
 type Db = ClassicLevel<string, Uint8Array>;
@@ -39,14 +40,16 @@ const RECLAIM_AFTER_BYTES = 1024 * 1024;
  */
 export class LevelDbStore implements DocStore {
   private readonly states = new Map<string, Promise<DocState>>();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly work: StoreWork;
   private closing: Promise<void> | null = null;
 
   private constructor(
     private readonly db: Db,
     private readonly compactThreshold: number,
-    private readonly onError: (err: unknown) => void,
-  ) {}
+    onError: (err: unknown) => void,
+  ) {
+    this.work = new StoreWork(onError);
+  }
 
   /** Opens (or creates) the store; a directory that cannot be opened, e.g. locked, is StoreError('io'). */
   static async open(options: OpenStoreOptions): Promise<LevelDbStore> {
@@ -168,8 +171,7 @@ export class LevelDbStore implements DocStore {
   }
 
   private async drainAndClose(): Promise<void> {
-    // Settling work can start more (a finished append may start a compaction), so drain until nothing is left.
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.work.drain();
     try {
       await this.db.close();
     } catch (err) {
@@ -201,14 +203,14 @@ export class LevelDbStore implements DocStore {
   /** Starts a background compaction once the log is long; never delays or fails the append that got here. */
   private compactIfLong(docId: string, state: DocState): void {
     if (this.closing || state.compaction || (state.meta?.updates ?? 0) <= this.compactThreshold) return;
-    this.background(this.compactNow(docId, state));
+    this.work.background(this.compactNow(docId, state));
   }
 
   /** Starts `reclaim` once the document's folds have left RECLAIM_AFTER_BYTES behind. */
   private reclaimIfWorthIt(docId: string, state: DocState): void {
     if (state.discardedBytes < RECLAIM_AFTER_BYTES) return;
     state.discardedBytes = 0;
-    this.background(this.reclaim(docId, state));
+    this.work.background(this.reclaim(docId, state));
   }
 
   /**
@@ -228,18 +230,6 @@ export class LevelDbStore implements DocStore {
       if (state.meta !== null) await this.db.put(metaKey(docId), encodeMeta(state.meta));
     });
     await this.db.compactRange(gte, lt);
-  }
-
-  /** Work nobody awaits: `close` still waits for it, and its failure goes to `onError`. */
-  private background(work: Promise<unknown>): void {
-    const run = work.catch((err: unknown) => {
-      try {
-        this.onError(toStoreError(err));
-      } catch {
-        // A throwing callback must not become an unhandled rejection that takes the process down.
-      }
-    });
-    this.remember(run);
   }
 
   private compactNow(docId: string, state: DocState): Promise<void> {
@@ -309,25 +299,8 @@ export class LevelDbStore implements DocStore {
 
   /** Rejects once the store is closing; otherwise runs `work`, reporting its failures as StoreErrors. */
   private track<T>(work: () => Promise<T>): Promise<T> {
-    if (this.closing) return Promise.reject(new StoreError('closed', 'the store is closed'));
-    const result = work().catch((err: unknown) => {
-      throw toStoreError(err);
-    });
-    this.remember(result);
-    return result;
+    return this.work.call(this.closing !== null, work);
   }
-
-  private remember(work: Promise<unknown>): void {
-    this.inFlight.add(work);
-    const forget = () => this.inFlight.delete(work);
-    work.then(forget, forget);
-  }
-}
-
-function toStoreError(err: unknown): StoreError {
-  if (err instanceof StoreError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new StoreError('io', `storage failed: ${message}`, { cause: err });
 }
 
 function describeOpenFailure(err: unknown): string {

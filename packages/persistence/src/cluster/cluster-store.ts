@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { StoreError, type DocMeta, type DocStore, type OpenDoc } from '../doc-store.js';
+import { StoreWork, messageOf } from '../store-work.js';
 import { assertDocId } from '../keys.js';
 import { compactDoc } from './compaction.js';
 import { combineMeta, readLogMeta, scanLogMetas } from './doc-meta.js';
@@ -56,7 +57,7 @@ const COMMAND_TIMEOUT_MS = 5_000;
 export class RedisPostgresStore implements ClusterStore {
   private readonly lanes = new DocLanes();
   private readonly compactions = new Map<string, Promise<void>>();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly work: StoreWork;
   private readonly reader: StreamReader;
   private closing: Promise<void> | null = null;
 
@@ -66,14 +67,15 @@ export class RedisPostgresStore implements ClusterStore {
     private readonly rows: DocumentRows,
     private readonly processId: string,
     private readonly compactThreshold: number,
-    private readonly onError: (err: unknown) => void,
+    onError: (err: unknown) => void,
   ) {
+    this.work = new StoreWork(onError);
     this.reader = new StreamReader({
       connection: readerConnection,
       control: redis,
       processId,
       reload: (docId) => readDoc(this.redis, this.rows, docId),
-      onError: (err) => this.report(err),
+      onError: (err) => this.work.report(err),
     });
   }
 
@@ -196,8 +198,7 @@ export class RedisPostgresStore implements ClusterStore {
 
   private async drainAndClose(): Promise<void> {
     await this.reader.stop();
-    // Settling work can start more (a finished append may start a compaction), so drain until nothing is left.
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.work.drain();
     await this.redis.quit().catch(() => this.redis.disconnect());
     await this.rows.close().catch(() => undefined);
   }
@@ -243,39 +244,11 @@ export class RedisPostgresStore implements ClusterStore {
   /** Starts a compaction once the stream is long; never delays or fails the append that got here. */
   private compactInBackground(docId: string): void {
     if (this.closing || this.compactions.has(docId)) return;
-    this.remember(this.compactNow(docId).catch((err: unknown) => this.report(err)));
-  }
-
-  private report(err: unknown): void {
-    try {
-      this.onError(toStoreError(err));
-    } catch {
-      // A throwing callback must not become an unhandled rejection that takes the process down.
-    }
+    this.work.background(this.compactNow(docId));
   }
 
   /** Rejects once the store is closing; otherwise runs `work`, reporting its failures as StoreErrors. */
   private track<T>(work: () => Promise<T>): Promise<T> {
-    if (this.closing) return Promise.reject(new StoreError('closed', 'the store is closed'));
-    const result = work().catch((err: unknown) => {
-      throw toStoreError(err);
-    });
-    this.remember(result);
-    return result;
+    return this.work.call(this.closing !== null, work);
   }
-
-  private remember(work: Promise<unknown>): void {
-    this.inFlight.add(work);
-    const forget = () => this.inFlight.delete(work);
-    work.then(forget, forget);
-  }
-}
-
-function toStoreError(err: unknown): StoreError {
-  if (err instanceof StoreError) return err;
-  return new StoreError('io', `storage failed: ${messageOf(err)}`, { cause: err });
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
