@@ -5,7 +5,7 @@
  *
  *   --rounds N       rounds per scenario (default 3)
  *   --quick          short smoke run: smaller sizes, 3 s windows, 1 round unless --rounds is given
- *   --only a,b       scenario groups: fanout, throughput, connections, coldload, durability
+ *   --only a,b       scenario groups: fanout, throughput, connections, coldload, durability, cluster
  *   --servers a,b    subset of: ours, y-websocket, hocuspocus, relay
  *   --write-results  write bench/RESULTS.md
  *   --keep           keep the scratch directory (data dirs and server logs)
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { checkHandEncoding } from './protocol.js';
 import { writeResults } from './results.js';
 import { OUR_SERVER_ENTRY, type ServerName } from './servers.js';
+import { cluster } from './scenarios/cluster.js';
 import { coldload } from './scenarios/coldload.js';
 import { connections } from './scenarios/connections.js';
 import { durability } from './scenarios/durability.js';
@@ -43,7 +44,7 @@ const serverFilter = args.servers?.split(',') as ServerName[] | undefined;
 
 function scenarios(): Scenario[] {
   const all = quick
-    ? [fanout(10, true), fanout(100, true), throughput(true), connections(500, 50, true), coldload(true), durability()]
+    ? [fanout(10, true), fanout(100, true), throughput(true), connections(500, 50, true), coldload(true), durability(), cluster(100, true)]
     : [
         fanout(10, false),
         fanout(100, false),
@@ -53,6 +54,7 @@ function scenarios(): Scenario[] {
         connections(10_000, 1_000, false),
         coldload(false),
         durability(),
+        cluster(100, false),
       ];
   return all.filter((s) => !only || only.includes(s.group));
 }

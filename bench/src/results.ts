@@ -22,11 +22,21 @@ export interface ResultsInput {
   minutes: number;
 }
 
+/** The version `command --version` prints (the first group of `pattern`), or "not installed". */
+function toolVersion(command: string, pattern: RegExp): string {
+  try {
+    return pattern.exec(execFileSync(command, ['--version']).toString())?.[1] ?? 'unknown';
+  } catch {
+    return 'not installed';
+  }
+}
+
 function machine(): string {
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
-  const nproc = execFileSync('nproc').toString().trim();
+  // --all: the bench itself runs under `taskset -c 0`, where plain nproc would say 1.
+  const nproc = execFileSync('nproc', ['--all']).toString().trim();
   const memGiB = (os.totalmem() / 2 ** 30).toFixed(0);
-  return `${nproc} cores (\`nproc\`), ${cpu}, ${memGiB} GiB RAM, Linux ${os.release()}, Node ${process.version}`;
+  return `${nproc} cores (\`nproc --all\`), ${cpu}, ${memGiB} GiB RAM, Linux ${os.release()}, Node ${process.version}`;
 }
 
 export function writeResults(input: ResultsInput): string {
@@ -39,7 +49,7 @@ Produced by \`${command} --write-results\` on ${new Date().toISOString().slice(0
 
 - Machine: ${machine()}.
 - Pinning: each server on core 1 (\`taskset -c 1\`), the load generator on core 0 (\`taskset -c 0\`); one server
-  process at a time, started on an empty data directory for every measurement.
+  process at a time, started on an empty data directory for every measurement (except cluster: see below).
 - Servers: ours = \`node apps/sync-server/dist/server.js\` (LevelDB, \`LOG_LEVEL=warn\`);
   y-websocket-server = @y/websocket-server ${version('@y/websocket-server')} stock server with y-leveldb (\`YPERSISTENCE\`);
   hocuspocus = @hocuspocus/server ${version('@hocuspocus/server')} + extension-sqlite (stock settings, database file in
@@ -52,7 +62,12 @@ Produced by \`${command} --write-results\` on ${new Date().toISOString().slice(0
   ${input.quick ? 3 : 10} s; connections = idle synced clients with one awareness state each, spread evenly over the
   documents, memory measured 3 s after the last join and ${input.quick ? 3 : 10} s after all closed; coldload =
   automerge-paper (${input.quick ? 'first 20,000' : 'all 259,778'} transactions, one update each, 256 in flight),
-  SIGTERM, restart, fresh client; durability = 200 updates, SIGKILL when the reader has the 200th, restart.
+  SIGTERM, restart, fresh client; durability = 200 updates, SIGKILL when the reader has the 200th, restart;
+  cluster = the fanout measurement with 100 receivers on our server only, three ways per round: writer on
+  process A and receivers on process B of a two-process cluster, writer and receivers on A, and a default
+  single-process (LevelDB) server; the cluster runs on a fresh Redis ${toolVersion('redis-server', /v=(\S+)/)} (append-only file,
+  \`appendfsync always\`) and PostgreSQL ${toolVersion('/usr/lib/postgresql/15/bin/postgres', /\) (\S+)/)} (@collab/test-services: \`fsync=off\`) per round. A, B,
+  Redis and PostgreSQL all share core 1; "server CPU" there is A + B.
 
 ${input.table}
 ${input.notes.length ? `\nNotes from this run:\n\n${input.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}

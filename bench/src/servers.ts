@@ -15,6 +15,7 @@ export type ServerName = 'ours' | 'y-websocket' | 'hocuspocus' | 'relay';
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_DIR = path.resolve(BENCH_DIR, '..');
 export const OUR_SERVER_ENTRY = path.join(REPO_DIR, 'apps/sync-server/dist/server.js');
+/** Every process of ours signs links with this key, so the cluster processes accept each other's tokens. */
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 
 /** Where a client connects for one document. */
@@ -99,6 +100,8 @@ export class ServerProcess {
   constructor(
     readonly name: ServerName,
     workDir: string,
+    /** Added to the server's environment, e.g. REDIS_URL and DATABASE_URL for our cluster mode. */
+    private readonly extraEnv: Record<string, string> = {},
   ) {
     this.dataDir = path.join(workDir, `${name}-${randomBytes(4).toString('hex')}`);
     mkdirSync(this.dataDir, { recursive: true });
@@ -121,7 +124,7 @@ export class ServerProcess {
     const log = openSync(path.join(path.dirname(this.dataDir), `${path.basename(this.dataDir)}.log`), 'a');
     const child = spawn('taskset', ['-c', '1', process.execPath, spec.script], {
       cwd: REPO_DIR,
-      env: { ...process.env, HOST: '127.0.0.1', ...spec.env(this.port, this.dataDir) },
+      env: { ...process.env, HOST: '127.0.0.1', ...spec.env(this.port, this.dataDir), ...this.extraEnv },
       stdio: ['ignore', log, log],
     });
     closeSync(log);
@@ -183,5 +186,12 @@ export class ServerProcess {
     // Hocuspocus reads the document name from every message, not from the URL.
     const url = this.name === 'hocuspocus' ? `${base}/` : `${base}/${docName}`;
     return { url, docName, dialect: spec.dialect, handshake };
+  }
+
+  /** The same document (name, token) reached through this process: another process of the same cluster. */
+  sameDocHere(doc: DocTarget): DocTarget {
+    const url = new URL(doc.url);
+    url.port = `${this.port}`;
+    return { ...doc, url: url.toString() };
   }
 }

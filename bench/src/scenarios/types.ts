@@ -16,7 +16,7 @@ export interface RunContext {
 
 /** One scenario variant, run once per server per round. */
 export interface Scenario {
-  /** Group name for `--only` (fanout, throughput, connections, coldload, durability). */
+  /** Group name for `--only` (fanout, throughput, connections, coldload, durability, cluster). */
   group: string;
   name: string;
   servers: ServerName[];
