@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     // Real LevelDB in temp dirs and multi-megabyte Yjs updates: give slow CI machines room. The trace replay and
     // the SIGKILL test set their own, longer limits.
-    testTimeout: 20_000,
+    testTimeout: 60_000,
     // The cluster store's tests start real Redis and PostgreSQL servers (initdb takes a moment).
     hookTimeout: 30_000,
   },

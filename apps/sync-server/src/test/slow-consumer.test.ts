@@ -188,5 +188,7 @@ describe.runIf(process.platform === 'linux')('a client that stops reading', () =
     expect(dropped).toBe(true);
     // Only the stalled client: the reader was never dropped, so it got everything without reconnecting.
     expect(await metric(server, 'collab_rejected_messages_total{reason="slow-consumer"}')).toBe(1);
-  }, 20_000);
+    // Two rounds of 31 MB through a server started from source: 18 s alone, past 20 s when the rest of the
+    // suite shares the two cores. The limit only stops a hung run; it measures nothing.
+  }, 90_000);
 });
