@@ -17,6 +17,8 @@ export const TRACE_CLIENT = 9_000_001;
 
 export interface TraceUpdates {
   updates: Uint8Array[];
+  /** The writer's clock after each update: a reader that has received clock N holds every update up to there. */
+  endClocks: number[];
   endContent: string;
   /** The whole final document as one update, for the in-process floor. */
   state: Uint8Array;
@@ -32,7 +34,11 @@ export function traceUpdates(limit = Infinity): TraceUpdates {
   doc.clientID = TRACE_CLIENT;
   const text = doc.getText('t');
   const updates: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => updates.push(update));
+  const endClocks: number[] = [];
+  doc.on('update', (update: Uint8Array) => {
+    updates.push(update);
+    endClocks.push(Y.getState(doc.store, TRACE_CLIENT));
+  });
   if (trace.startContent) text.insert(0, trace.startContent);
   for (const { patches } of trace.txns.slice(0, limit)) {
     doc.transact(() => {
@@ -44,7 +50,7 @@ export function traceUpdates(limit = Infinity): TraceUpdates {
   }
   const endContent = text.toString();
   if (limit === Infinity && endContent !== trace.endContent) throw new Error('trace replay does not reach endContent');
-  const value = { updates, endContent, state: Y.encodeStateAsUpdate(doc) };
+  const value = { updates, endClocks, endContent, state: Y.encodeStateAsUpdate(doc) };
   doc.destroy();
   cached = { limit, value };
   return value;

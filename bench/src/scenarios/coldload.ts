@@ -5,13 +5,17 @@
  * Y.Doc in this process.
  *
  * "In flight" needs an acknowledgement: Hocuspocus sends the writer one per update (SyncStatus); for the
- * others it is a reader receiving the relayed update (our server relays each update as one message).
+ * others it is a reader receiving the relayed updates, counted by the writer's clock they reach, since our
+ * server merges the updates that arrive together into one message. An update that only deletes moves no
+ * clock: it counts as acknowledged once sent and everything before it has arrived. Nothing is taken on
+ * trust: the fresh client's text must equal the trace's at the end.
  */
 import * as Y from 'yjs';
 import { Client, sleep, until, withTimeout } from '../loadgen.js';
+import { clockRanges } from '../protocol.js';
 import { cpuSeconds, diskKiB } from '../proc.js';
 import { ServerProcess, type ServerName } from '../servers.js';
-import { traceUpdates } from '../trace.js';
+import { TRACE_CLIENT, traceUpdates } from '../trace.js';
 import type { Figure, RunContext, Scenario } from './types.js';
 
 const IN_FLIGHT = 256;
@@ -44,7 +48,7 @@ function inProcessFloor(limit: number): number {
 }
 
 async function runColdload(name: ServerName, ctx: RunContext, limit: number, label: string): Promise<Figure[]> {
-  const { updates, endContent } = traceUpdates(limit);
+  const { updates, endClocks, endContent } = traceUpdates(limit);
   const server = new ServerProcess(name, ctx.workDir);
   await server.start();
   try {
@@ -52,16 +56,31 @@ async function runColdload(name: ServerName, ctx: RunContext, limit: number, lab
     let acked = 0;
     let sent = 0;
     let counting = false;
+    /** The writer's highest clock the reader has received. */
+    let received = 0;
+    const advance = () => {
+      while (acked < sent && endClocks[acked]! <= received) acked++;
+    };
     const pump = () => {
-      while (counting && sent < updates.length && sent - acked < IN_FLIGHT) writer.sendUpdate(updates[sent++]!);
+      while (counting && sent < updates.length && sent - acked < IN_FLIGHT) {
+        writer.sendUpdate(updates[sent++]!);
+        if (!byStatus) advance();
+      }
     };
     const ack = () => {
       acked++;
       pump();
     };
+    const receive = (update: Uint8Array) => {
+      clockRanges(update, (client, _from, to) => {
+        if (client === TRACE_CLIENT) received = Math.max(received, to);
+      });
+      advance();
+      pump();
+    };
     const byStatus = server.dialect === 'hocuspocus';
     const writer = new Client(doc, byStatus ? { onSyncStatus: ack } : {});
-    const reader = byStatus ? null : new Client(doc, { onUpdate: ack });
+    const reader = byStatus ? null : new Client(doc, { onUpdate: receive });
     await Promise.all([writer.ready, reader?.ready]);
     await sleep(300); // let the handshake's own acknowledgements pass before counting
     acked = 0;
