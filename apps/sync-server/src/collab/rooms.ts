@@ -67,7 +67,7 @@ export function createRooms({
     try {
       const opened = await store.open(docId, (updates) => room.receiveRemote(updates));
       openDocs.set(room, opened);
-      if (opened.state) room.applyStored(opened.state);
+      if (opened.state) room.loadStored(opened.state);
     } catch (err) {
       openDocs.get(room)?.close();
       openDocs.delete(room);
