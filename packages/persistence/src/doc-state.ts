@@ -12,7 +12,7 @@ export interface DocState {
   /** The metadata as it is on disk; `null` while the document does not exist. */
   meta: DocMeta | null;
   /** Appends waiting for the lane; the next flush writes all of them in one batch (group commit). */
-  queued: { firstSeq: number; updates: readonly Uint8Array[] }[];
+  queued: { firstSeq: number; updates: readonly Uint8Array[]; stateAfter?: (() => Uint8Array) | undefined }[];
   /** The lane task that will write `queued`, until it starts. */
   nextFlush: Promise<void> | null;
   /** Bumped by `delete`, so that a compaction that read the old log does not write it back. */

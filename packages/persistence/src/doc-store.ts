@@ -13,8 +13,13 @@ export interface DocStore {
   /**
    * Durably appends updates to a document's log as one atomic write, in the given order. Resolves once the
    * write is done: a process killed right afterwards loses none of them. Creates the document if needed.
+   *
+   * `stateAfter` is for a caller that holds the document live (a server's room): it returns the document's
+   * whole state with these updates applied, and stays valid until the returned promise settles. A store
+   * that compacts after this write may snapshot that state instead of merging its log, which would decode
+   * the whole history again on the thread every document shares.
    */
-  append(docId: string, updates: readonly Uint8Array[]): Promise<void>;
+  append(docId: string, updates: readonly Uint8Array[], stateAfter?: () => Uint8Array): Promise<void>;
 
   /**
    * The document's whole state as one Yjs update (everything appended so far, merged), or `null` for a

@@ -92,6 +92,36 @@ describe('LevelDbStore on disk', () => {
     expect(errors).toEqual([]);
   });
 
+  it('snapshots the state an append comes with instead of merging the log, and keeps the appends after it', async () => {
+    harness = await leveldbHarness({ compactThreshold: 10 });
+    const { doc, updates } = recordingDoc();
+    typeSomeText(doc, 60);
+    // The appender's live copy holds one entry that is never appended: only a snapshot taken from it has it.
+    const live = new Y.Doc();
+    live.getMap('map').set('only-in-the-live-copy', true);
+    let snapshots = 0;
+    const stateAfter = () => {
+      snapshots++;
+      return Y.encodeStateAsUpdate(live);
+    };
+    const store = harness.current();
+    for (const update of updates.slice(0, 40)) {
+      Y.applyUpdate(live, update);
+      await store.append('doc', [update], stateAfter);
+    }
+    // No state with these, and no waiting: they land while the last snapshot's compaction runs.
+    await Promise.all(updates.slice(40).map((update) => store.append('doc', [update])));
+    await store.close();
+
+    expect(snapshots).toBeGreaterThan(0);
+    const onDisk = await rawLog(harness.dir, 'doc');
+    const reopened = await harness.reopen();
+    expect(await reopened.meta('doc')).toMatchObject(onDisk);
+    const loaded = docFrom(await reopened.load('doc'));
+    expect(loaded.getMap('map').get('only-in-the-live-copy')).toBe(true);
+    expect(loaded.getText('text').toString()).toBe(doc.getText('text').toString());
+  });
+
   it('gives back the disk space of a long log once it is compacted: the files shrink to about the snapshot', async () => {
     harness = await leveldbHarness();
     const { doc, updates } = recordingDoc();

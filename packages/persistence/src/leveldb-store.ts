@@ -79,13 +79,13 @@ export class LevelDbStore implements DocStore {
     );
   }
 
-  append(docId: string, updates: readonly Uint8Array[]): Promise<void> {
+  append(docId: string, updates: readonly Uint8Array[], stateAfter?: () => Uint8Array): Promise<void> {
     if (updates.length === 0) return this.track(async () => assertDocId(docId));
     const batch = [...updates];
     return this.withState(docId, (state) => {
       const firstSeq = state.nextSeq;
       state.nextSeq += batch.length;
-      state.queued.push({ firstSeq, updates: batch });
+      state.queued.push({ firstSeq, updates: batch, stateAfter });
       state.nextFlush ??= state.lane.run(() => this.flush(docId, state));
       return state.nextFlush;
     });
@@ -197,13 +197,19 @@ export class LevelDbStore implements DocStore {
     ops.push({ type: 'put', key: metaKey(docId), value: encodeMeta(meta) });
     await this.db.batch(ops);
     state.meta = meta;
-    this.compactIfLong(docId, state);
+    this.compactIfLong(docId, state, groups[groups.length - 1]!);
   }
 
-  /** Starts a background compaction once the log is long; never delays or fails the append that got here. */
-  private compactIfLong(docId: string, state: DocState): void {
+  /**
+   * Starts a background compaction once the log is long; never delays or fails the append that got here.
+   * If that append came with its state, the snapshot is taken now, while the caller still waits for it:
+   * encoding a live document costs a few milliseconds where merging its log costs the whole history (the
+   * automerge-paper document: 2 ms against 11–20 ms for the snapshot alone, plus every entry since).
+   */
+  private compactIfLong(docId: string, state: DocState, last: DocState['queued'][number]): void {
     if (this.closing || state.compaction || (state.meta?.updates ?? 0) <= this.compactThreshold) return;
-    this.work.background(this.compactNow(docId, state));
+    const snapshot = last.stateAfter && { state: last.stateAfter(), upToSeq: last.firstSeq + last.updates.length - 1 };
+    this.work.background(this.compactNow(docId, state, snapshot));
   }
 
   /** Starts `reclaim` once the document's folds have left RECLAIM_AFTER_BYTES behind. */
@@ -232,11 +238,11 @@ export class LevelDbStore implements DocStore {
     await this.db.compactRange(gte, lt);
   }
 
-  private compactNow(docId: string, state: DocState): Promise<void> {
+  private compactNow(docId: string, state: DocState, snapshot?: Snapshot): Promise<void> {
     // Chained behind a compaction in progress, so that this one still folds in everything appended before it.
     const run = (state.compaction ?? Promise.resolve())
       .catch(() => undefined)
-      .then(() => this.foldLog(docId, state));
+      .then(() => this.foldLog(docId, state, snapshot));
     state.compaction = run;
     const done = () => {
       if (state.compaction === run) state.compaction = null;
@@ -248,13 +254,16 @@ export class LevelDbStore implements DocStore {
   /**
    * Merges the log as it is now, keys up to N, then in one batch deletes those keys and puts the merged
    * snapshot at N. Appends made meanwhile have sequence numbers above N and stay. The lane writes batches in
-   * sequence order, so when N is on disk every lower key that will ever exist is too.
+   * sequence order, so when N is on disk every lower key that will ever exist is too. With a `snapshot`, N is
+   * the last key it covers and its state replaces the merge.
    */
-  private async foldLog(docId: string, state: DocState): Promise<void> {
+  private async foldLog(docId: string, state: DocState, snapshot?: Snapshot): Promise<void> {
     const generation = state.generation;
-    const entries = await this.db.iterator(updateRange(docId)).all();
+    const log = updateRange(docId);
+    const range = snapshot ? { gte: log.gte, lte: updateKey(docId, snapshot.upToSeq) } : log;
+    const entries = await this.db.iterator(range).all();
     if (entries.length < 2) return;
-    const merged = mergeLog(entries.map(([, value]) => value));
+    const merged = snapshot?.state ?? mergeLog(entries.map(([, value]) => value));
     const lastKey = entries[entries.length - 1]![0];
     const foldedBytes = entries.reduce((sum, [, value]) => sum + value.byteLength, 0);
     await state.lane.run(async () => {
@@ -301,6 +310,12 @@ export class LevelDbStore implements DocStore {
   private track<T>(work: () => Promise<T>): Promise<T> {
     return this.work.call(this.closing !== null, work);
   }
+}
+
+/** A document's whole state as of the append that ended at sequence number `upToSeq`. */
+interface Snapshot {
+  state: Uint8Array;
+  upToSeq: number;
 }
 
 function describeOpenFailure(err: unknown): string {

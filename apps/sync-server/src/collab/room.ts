@@ -287,9 +287,11 @@ export class Room implements ClusterPresence {
     const { store, metrics, logger, health } = this.deps;
     const stopTimer = metrics.persistSeconds.startTimer();
     try {
+      // The doc does not change while it waits, so it is the state a compaction may snapshot.
       await store.append(
         this.id,
         batches.map((batch) => batch.update),
+        () => Y.encodeStateAsUpdate(this.doc),
       );
     } catch (err) {
       metrics.storeErrors.inc({ operation: 'append' });

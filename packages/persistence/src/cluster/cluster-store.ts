@@ -110,6 +110,10 @@ export class RedisPostgresStore implements ClusterStore {
     });
   }
 
+  /**
+   * No `stateAfter` here: one process's copy of a document is not a snapshot of the stream, which other
+   * processes append to meanwhile, so compaction merges what Redis and PostgreSQL hold.
+   */
   append(docId: string, updates: readonly Uint8Array[]): Promise<void> {
     return this.track(async () => {
       assertDocId(docId);
