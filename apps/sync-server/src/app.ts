@@ -1,9 +1,6 @@
 import type { DocStore } from '@collab/persistence';
 import { Hono } from 'hono';
 import type { Tokens } from './auth/tokens.js';
-import type { Limits } from './config.js';
-import type { ConnectionLimits } from './collab/connection-limits.js';
-import type { Heartbeat } from './collab/heartbeat.js';
 import type { Rooms } from './collab/rooms.js';
 import type { Health } from './health.js';
 import type { ClientInfo } from './http/client.js';
@@ -21,12 +18,9 @@ export interface AppDeps {
   store: DocStore;
   rooms: Rooms;
   tokens: Tokens;
-  heartbeat: Heartbeat;
   health: Health;
   logger: Logger;
   metrics: Metrics;
-  limits: Limits;
-  connectionLimits: ConnectionLimits;
   docsLimiter: RateLimiter;
   client: ClientInfo;
   publicUrl: string;
@@ -34,14 +28,14 @@ export interface AppDeps {
   editorDir: string;
 }
 
-/** The whole HTTP surface as a Hono app; `start.ts` binds it to a port. */
+/** The HTTP surface as a Hono app; `start.ts` binds it to a port beside the WebSocket endpoint (`http/collab.ts`). */
 export function createApp(deps: AppDeps): Hono {
   return new Hono()
     .use('*', securityHeaders())
     .route('/', healthRoutes(deps.health, deps.metrics))
     .route('/', docsRoutes(deps))
     .route('/', exportRoutes(deps))
-    .route('/', collabRoutes(deps))
+    .route('/', collabRoutes())
     .route('/', editorRoutes(deps.editorDir))
     .notFound(notFound)
     .onError(errorHandler(deps.logger));

@@ -14,6 +14,7 @@ import { createConnectionLimits } from './collab/connection-limits.js';
 import { createHeartbeat } from './collab/heartbeat.js';
 import { createRooms } from './collab/rooms.js';
 import { createHealth } from './health.js';
+import { acceptCollabSockets } from './http/collab.js';
 import { createClientInfo } from './http/client.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { type Logger, createLogger, createMetrics } from './observability.js';
@@ -64,23 +65,32 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const heartbeat = createHeartbeat(options.heartbeatMs ?? 15_000);
   const { limits } = config;
+  const tokens = createTokens([secret, ...config.previousSecrets]);
+  const client = createClientInfo(config.trustProxy, config.allowedOrigins);
   const app = createApp({
     store,
     rooms,
-    tokens: createTokens([secret, ...config.previousSecrets]),
-    heartbeat,
+    tokens,
     health,
+    logger,
+    metrics,
+    docsLimiter: createRateLimiter(limits.docsPerMinute),
+    client,
+    publicUrl: config.publicUrl,
+    editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR,
+  });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes + PAYLOAD_CEILING_SLACK });
+  acceptCollabSockets(server, wss, {
+    rooms,
+    tokens,
+    heartbeat,
+    client,
     logger,
     metrics,
     limits,
     connectionLimits: createConnectionLimits(limits.maxConnections, limits.maxConnectionsPerDocument),
-    docsLimiter: createRateLimiter(limits.docsPerMinute),
-    client: createClientInfo(config.trustProxy, config.allowedOrigins),
-    publicUrl: config.publicUrl,
-    editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR,
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes + PAYLOAD_CEILING_SLACK });
-  const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

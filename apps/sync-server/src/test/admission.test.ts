@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
+import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { MessageType, encodeSyncStep1, encodeUpdate } from '../collab/protocol.js';
 import {
@@ -71,6 +72,15 @@ describe('admission of /collab/:id sockets', () => {
     for (const id of ['has%20space', 'x'.repeat(129), 'a.b', 'nested/path', '%C3%A9']) {
       expect(await refusal(`${id}?token=${editToken}`), id).toMatchObject({ code: 4400, messages: 0 });
     }
+  });
+
+  it('answers an upgrade outside /collab/ with 404 and goes on serving', async () => {
+    const socket = new WebSocket(`${t.collabUrl.replace(/\/collab$/, '')}/elsewhere/x`);
+    socket.on('error', () => {});
+    const status = await new Promise((resolve) => socket.once('unexpected-response', (_req, res) => resolve(res.statusCode)));
+    expect(status).toBe(404);
+    const { id } = await t.createDoc();
+    expect(await refusal(id)).toMatchObject({ code: 4401 });
   });
 
   it('lets a stock client stop retrying after a refusal', async () => {
