@@ -1,4 +1,5 @@
 export { startPostgres } from './postgres.js';
+export { freePort } from './server-process.js';
 export { startRedis } from './redis.js';
 export type { RedisOptions } from './redis.js';
 export type { TestService } from './test-service.js';

@@ -1,6 +1,5 @@
 /** The real entry point (`src/server.ts`) in a child process, for tests that kill it. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TEST_SECRET } from './helpers.js';
 
@@ -17,13 +16,7 @@ export interface ServerProcess {
   stderr(): string;
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from '@collab/test-services';
 
 /** Runs the server from source (tsx, `source` export condition) and resolves once it listens. */
 export function spawnServer(env: Record<string, string>): Promise<ServerProcess> & { process: ChildProcess } {
