@@ -1,4 +1,5 @@
 import { DOC_ID_PATTERN, type DocStore } from '@collab/persistence';
+import type * as Schema from '@collab/schema';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import * as Y from 'yjs';
@@ -15,7 +16,7 @@ export interface ExportDeps {
  * The export code (TipTap, ProseMirror, happy-dom) is loaded by the first export, not at start: importing it
  * adds 59 MB to the resident memory of a process that may never export anything (an idle server was 130 MB).
  */
-let schema: Promise<typeof import('@collab/schema')> | undefined;
+let schema: Promise<typeof Schema> | undefined;
 const loadSchema = () => (schema ??= import('@collab/schema'));
 
 /**
