@@ -2,7 +2,15 @@ import { getSchema } from '@tiptap/core';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CONTENT_FIELD, META_MAP, TITLE_KEY, documentExtensions, exportDocument, isExportFormat } from './index.js';
+import {
+  CONTENT_FIELD,
+  META_MAP,
+  TITLE_KEY,
+  UnexportableContentError,
+  documentExtensions,
+  exportDocument,
+  isExportFormat,
+} from './index.js';
 
 const text = (value: string, marks?: object[]) => (marks ? { type: 'text', text: value, marks } : { type: 'text', text: value });
 const paragraph = (...content: object[]) => ({ type: 'paragraph', content });
@@ -94,6 +102,23 @@ describe('exportDocument', () => {
     expect(exportDocument(doc, 'html').body).toContain('<title>Untitled</title>');
     expect(exportDocument(doc, 'markdown').body.trim()).toBe('');
     expect(exportDocument(doc, 'text').body).toBe('');
+  });
+});
+
+describe('content the schema cannot hold', () => {
+  it('is left out of the export, and the document read stays as it was', () => {
+    const doc = docFrom({ type: 'doc', content: [paragraph(text('kept'))] });
+    doc.getXmlFragment(CONTENT_FIELD).insert(0, [new Y.XmlElement('blink')]);
+    const before = Y.encodeStateAsUpdate(doc);
+    expect(exportDocument(doc, 'text').body).toBe('kept\n');
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+    expect(doc.getXmlFragment(CONTENT_FIELD).length).toBe(2);
+  });
+
+  it('that breaks the conversion is refused with UnexportableContentError', () => {
+    const doc = new Y.Doc();
+    doc.getXmlFragment(CONTENT_FIELD).insert(0, [new Y.XmlText('text straight in the fragment')]);
+    expect(() => exportDocument(doc, 'json')).toThrow(UnexportableContentError);
   });
 });
 

@@ -5,7 +5,7 @@ import { generateHTML } from '@tiptap/html';
 import { MarkdownManager } from '@tiptap/markdown';
 import type { Node as ProseMirrorNode, Schema } from '@tiptap/pm/model';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { documentExtensions } from './extensions.js';
 import { CONTENT_FIELD, readTitle } from './y-doc-layout.js';
 
@@ -31,13 +31,21 @@ function getRenderers() {
 }
 
 /**
+ * The document holds content the editor's schema cannot represent at all (text straight in the fragment, say),
+ * which only a Yjs client other than the editor can write.
+ */
+export class UnexportableContentError extends Error {
+  override readonly name = 'UnexportableContentError';
+}
+
+/**
  * Renders the document's content (the `default` fragment) in one format. Pure: reads the Y.Doc, changes nothing.
  * JSON is ProseMirror JSON (what TipTap's setContent accepts); HTML is a standalone page titled with the
  * document's title; text separates blocks with blank lines.
  */
 export function exportDocument(doc: Y.Doc, format: ExportFormat): ExportedDocument {
   const { schema, markdown } = getRenderers();
-  const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(CONTENT_FIELD), schema);
+  const root = toProseMirror(doc, schema);
   const json = root.toJSON();
   switch (format) {
     case 'json':
@@ -52,6 +60,24 @@ export function exportDocument(doc: Y.Doc, format: ExportFormat): ExportedDocume
       return { body: withFinalNewline(markdown.serialize(json)), contentType: 'text/markdown; charset=utf-8', fileExtension: 'md' };
     case 'text':
       return { body: withFinalNewline(plainText(root, schema)), contentType: 'text/plain; charset=utf-8', fileExtension: 'txt' };
+  }
+}
+
+/**
+ * The content as a ProseMirror node, read from a copy: y-tiptap deletes from the Y.Doc it reads whatever the
+ * schema cannot hold (as the editor does when it renders), and reading the server's live document that way
+ * would change it behind the clients' and the store's back. Elements of unknown types are left out of the
+ * export; content that breaks the conversion altogether is an UnexportableContentError.
+ */
+function toProseMirror(doc: Y.Doc, schema: Schema): ProseMirrorNode {
+  const copy = new Y.Doc();
+  try {
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    return yXmlFragmentToProseMirrorRootNode(copy.getXmlFragment(CONTENT_FIELD), schema);
+  } catch (err) {
+    throw new UnexportableContentError('the document holds content the editor cannot represent', { cause: err });
+  } finally {
+    copy.destroy();
   }
 }
 

@@ -27,7 +27,7 @@ export function exportRoutes({ store, rooms, tokens }: ExportDeps): Hono {
   return new Hono().get('/api/docs/:id/export', async (c) => {
     const docId = c.req.param('id');
     if (!DOC_ID_PATTERN.test(docId)) throw new HTTPException(400, { message: 'invalid document id' });
-    const { EXPORT_FORMATS, exportDocument, isExportFormat, readTitle } = await loadSchema();
+    const { EXPORT_FORMATS, UnexportableContentError, exportDocument, isExportFormat, readTitle } = await loadSchema();
     const format = c.req.query('format') ?? 'json';
     if (!isExportFormat(format)) {
       throw new HTTPException(400, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` });
@@ -35,10 +35,14 @@ export function exportRoutes({ store, rooms, tokens }: ExportDeps): Hono {
     const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     await tokens.verify(bearer ?? c.req.query('token'), docId);
 
-    const { body, contentType, fileExtension, title } = await withDoc(docId, (doc) => ({
-      ...exportDocument(doc, format),
-      title: readTitle(doc),
-    }));
+    const { body, contentType, fileExtension, title } = await withDoc(docId, (doc) => {
+      try {
+        return { ...exportDocument(doc, format), title: readTitle(doc) };
+      } catch (err) {
+        if (err instanceof UnexportableContentError) throw new HTTPException(422, { message: err.message });
+        throw err;
+      }
+    });
     c.header('Content-Type', contentType);
     c.header('Content-Disposition', `attachment; filename="${fileName(title, docId)}.${fileExtension}"`);
     return c.body(body);

@@ -61,6 +61,27 @@ describe('GET /api/docs/:id/export', () => {
     expect(await (await get(`?format=text&token=${doc.viewToken}`)).text()).toBe('Plan\n\nShip it\n');
   });
 
+  it('leaves the live document as it is when its content does not fit the schema, and refuses what cannot be read', async () => {
+    const odd = await t.createDoc();
+    const writer = connectClient(t.collabUrl, odd.id, odd.editToken);
+    await waitForSync(writer);
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText('kept')]);
+    writer.doc.getXmlFragment('default').insert(0, [new Y.XmlElement('blink'), paragraph]);
+    const exportOdd = (format: string) => fetch(`${t.server.url}/api/docs/${odd.id}/export?format=${format}&token=${odd.viewToken}`);
+    await waitFor('the content to be stored', async () => (await (await exportOdd('text')).text()) === 'kept\n');
+    // The export read a copy: the room's document, and so every client's, still holds the unknown element.
+    const fresh = connectClient(t.collabUrl, odd.id, odd.viewToken);
+    await waitForSync(fresh);
+    expect(fresh.doc.getXmlFragment('default').length).toBe(2);
+    fresh.destroy();
+
+    writer.doc.getXmlFragment('default').insert(0, [new Y.XmlText('text straight in the fragment')]);
+    await waitFor('the text to be stored', async () => (await exportOdd('json')).status === 422);
+    expect(await (await exportOdd('markdown')).json()).toEqual({ error: 'the document holds content the editor cannot represent' });
+    writer.destroy();
+  });
+
   it('refuses missing and foreign tokens and unknown formats with JSON errors', async () => {
     const other = await t.createDoc();
     const cases: Array<[string, number]> = [
