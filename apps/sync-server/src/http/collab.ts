@@ -36,7 +36,7 @@ export function collabRoutes(): Hono {
  * refused socket is opened and closed at once with the reason's close code.
  */
 export function acceptCollabSockets(server: Server, wss: WebSocketServer, deps: CollabDeps): void {
-  const { tokens, client, logger } = deps;
+  const { tokens, client, logger, connectionLimits, heartbeat } = deps;
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', ignore);
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -69,7 +69,6 @@ export function acceptCollabSockets(server: Server, wss: WebSocketServer, deps: 
     }
   });
 
-  const { connectionLimits, heartbeat } = deps;
   function open(ws: WebSocket, docId: string, role: Role): void {
     const full = connectionLimits.acquire(docId);
     if (full) return ws.close(CloseCode.Unavailable, full);
