@@ -70,9 +70,8 @@ async function collectGarbage(server: ServerProcess): Promise<void> {
 
 /**
  * What the server holds once it is idle: V8's live heap and the memory of its buffers (prom-client's default
- * metrics), after a full collection, sampled until two samples 300 ms apart agree within 1 MB. A background
- * compaction holds the log entries it read (up to 28 MB here) while it runs; measured in the middle of one,
- * the figure flipped between two levels that far apart.
+ * metrics), after a full collection, sampled until two samples 300 ms apart agree within 1 MB: work still
+ * running (a background compaction once held 28 MB of log entries here) must not count as held.
  */
 async function heldBytes(server: ServerProcess): Promise<number> {
   const sample = async () => {
