@@ -19,6 +19,7 @@ export interface Metrics {
   persistSeconds: Histogram;
   storeErrors: Counter<'operation'>;
   rejectedMessages: Counter<'reason'>;
+  memoryReclaims: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -58,6 +59,11 @@ export function createMetrics(): Metrics {
       name: 'collab_rejected_messages_total',
       help: 'WebSocket messages that closed their connection',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    memoryReclaims: new Counter({
+      name: 'collab_memory_reclaims_total',
+      help: 'Full garbage collections asked for after the open connections fell by half',
       registers: [registry],
     }),
   };

@@ -17,6 +17,7 @@ import { createHealth } from './health.js';
 import { acceptCollabSockets } from './http/collab.js';
 import { createClientInfo } from './http/client.js';
 import { createRateLimiter } from './http/rate-limit.js';
+import { type MemoryReclaimerOptions, startMemoryReclaimer } from './memory-reclaimer.js';
 import { type Logger, createLogger, createMetrics } from './observability.js';
 
 export interface StartOptions {
@@ -28,6 +29,8 @@ export interface StartOptions {
   editorDir?: string;
   /** Wraps the opened store, for tests that need a slow or failing one. */
   decorateStore?: (store: DocStore) => DocStore;
+  /** When a fall in connections is worth a full garbage collection (see memory-reclaimer.ts). */
+  memoryReclaim?: Pick<MemoryReclaimerOptions, 'intervalMs' | 'minPeak'>;
 }
 
 export interface RunningServer {
@@ -96,10 +99,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const reclaimer = startMemoryReclaimer({ connections: () => wss.clients.size, logger, metrics, ...options.memoryReclaim });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   async function close(): Promise<void> {
     health.stopping();
+    reclaimer.stop();
     const closedHttp = new Promise((resolve) => server.close(resolve));
     heartbeat.stop();
     // Every socket stops being read, then what was received before is written: an update is either

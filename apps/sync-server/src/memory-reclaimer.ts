@@ -1,0 +1,71 @@
+import { Session } from 'node:inspector';
+import type { Logger, Metrics } from './observability.js';
+
+export interface MemoryReclaimerOptions {
+  /** Open connections now. */
+  connections(): number;
+  logger: Logger;
+  metrics: Metrics;
+  /** How often the count is looked at. A crowd that leaves together has left by the next look. */
+  intervalMs?: number;
+  /**
+   * A peak below this is not worth a collection, which pauses every document on the server for as long as it
+   * takes: 145 ms after 2,000 idle connections closed, 227 ms after 10,000 (heap 131 → 31 MB), in the bench.
+   */
+  minPeak?: number;
+}
+
+export interface MemoryReclaimer {
+  stop(): void;
+}
+
+/**
+ * Gives the memory of connections that left back to the system. V8 collects its old generation when the
+ * heap grows, and an emptied server allocates next to nothing, so the garbage of 10,000 closed connections
+ * stayed, and the RSS with it: the bench measured RSS higher 10 s after everyone left than while they were
+ * connected. Once the open connections fall to half of their peak since the last collection, this asks V8
+ * for a full collection, which frees those objects and unmaps the pages they emptied (the bench: RSS back
+ * below where it was before they connected). The inspector protocol is the public way to ask for one; it
+ * opens no port.
+ */
+export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryReclaimer {
+  const { connections, logger, metrics, intervalMs = 2_000, minPeak = 500 } = options;
+  const session = new Session();
+  session.connect();
+  let peak = connections();
+  let collecting = false;
+
+  const timer = setInterval(() => {
+    const open = connections();
+    if (open > peak) peak = open;
+    if (collecting || peak < minPeak || open > peak / 2) return;
+    const from = peak;
+    peak = open;
+    collecting = true;
+    const started = performance.now();
+    const heapBefore = process.memoryUsage().heapTotal;
+    session.post('HeapProfiler.collectGarbage', (err) => {
+      collecting = false;
+      if (err) return logger.warn({ err }, 'memory reclaim: garbage collection failed');
+      metrics.memoryReclaims.inc();
+      logger.info(
+        {
+          connectionsBefore: from,
+          connections: open,
+          pauseMs: Math.round(performance.now() - started),
+          heapTotalMbBefore: Math.round(heapBefore / 1e6),
+          heapTotalMb: Math.round(process.memoryUsage().heapTotal / 1e6),
+        },
+        'memory reclaim: connections fell by half, collected garbage',
+      );
+    });
+  }, intervalMs);
+  timer.unref();
+
+  return {
+    stop() {
+      clearInterval(timer);
+      session.disconnect();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RawSocket, type TestServer, openRawSocket, startTestServer, waitFor } from './helpers.js';
+
+const INTERVAL_MS = 50;
+const MIN_PEAK = 40;
+
+describe('memory reclaim after a crowd leaves', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({}, { memoryReclaim: { intervalMs: INTERVAL_MS, minPeak: MIN_PEAK } });
+  });
+  afterAll(() => t.cleanup());
+
+  const reclaims = async () =>
+    Number(/^collab_memory_reclaims_total (\S+)$/m.exec(await (await fetch(`${t.server.url}/metrics`)).text())?.[1]);
+  const connections = async () =>
+    Number(/^collab_connections (\S+)$/m.exec(await (await fetch(`${t.server.url}/metrics`)).text())?.[1]);
+  /** Long enough for the reclaimer to look several times. */
+  const severalLooks = () => new Promise((resolve) => setTimeout(resolve, 6 * INTERVAL_MS));
+
+  async function open(count: number): Promise<RawSocket[]> {
+    const { id, editToken } = await t.createDoc();
+    const sockets = Array.from({ length: count }, () => openRawSocket(`${t.collabUrl}/${id}?token=${editToken}`));
+    await Promise.all(sockets.map((s) => s.opened));
+    return sockets;
+  }
+
+  async function close(sockets: RawSocket[], expectedOpen: number): Promise<void> {
+    for (const s of sockets) s.socket.close();
+    await Promise.all(sockets.map((s) => s.closed));
+    await waitFor(`the server to count ${expectedOpen} connections`, async () => (await connections()) === expectedOpen);
+  }
+
+  it('collects once the connections fall to half their peak, and not before', async () => {
+    const sockets = await open(60);
+    await severalLooks();
+    expect(await reclaims()).toBe(0);
+
+    // 60 → 35: fewer, but more than half of the peak.
+    await close(sockets.splice(0, 25), 35);
+    await severalLooks();
+    expect(await reclaims()).toBe(0);
+
+    // 35 → 30: half of the peak of 60.
+    await close(sockets.splice(0, 5), 30);
+    await waitFor('a collection', async () => (await reclaims()) === 1);
+
+    // The peak starts again from 30, below the minimum worth a collection: leaving altogether costs nothing more.
+    await close(sockets.splice(0), 0);
+    await severalLooks();
+    expect(await reclaims()).toBe(1);
+  });
+
+  it('does not collect for a crowd smaller than the minimum', async () => {
+    const before = await reclaims();
+    const sockets = await open(MIN_PEAK - 5);
+    await severalLooks();
+    await close(sockets, 0);
+    await severalLooks();
+    expect(await reclaims()).toBe(before);
+  });
+});
