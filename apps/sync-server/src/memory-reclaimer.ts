@@ -1,4 +1,4 @@
-import { Session } from 'node:inspector';
+import { Session } from 'node:inspector/promises';
 import type { Logger, Metrics } from './observability.js';
 
 export interface MemoryReclaimerOptions {
@@ -25,13 +25,10 @@ export interface MemoryReclaimer {
  * stayed, and the RSS with it: the bench measured RSS higher 10 s after everyone left than while they were
  * connected. Once the open connections fall to half of their peak since the last collection, this asks V8
  * for a full collection, which frees those objects and unmaps the pages they emptied (the bench: RSS back
- * below where it was before they connected). The inspector protocol is the public way to ask for one; it
- * opens no port.
+ * below where it was before they connected).
  */
 export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryReclaimer {
   const { connections, logger, metrics, intervalMs = 2_000, minPeak = 500 } = options;
-  const session = new Session();
-  session.connect();
   let peak = connections();
   let collecting = false;
 
@@ -44,28 +41,42 @@ export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryRec
     collecting = true;
     const started = performance.now();
     const heapBefore = process.memoryUsage().heapTotal;
-    session.post('HeapProfiler.collectGarbage', (err) => {
-      collecting = false;
-      if (err) return logger.warn({ err }, 'memory reclaim: garbage collection failed');
-      metrics.memoryReclaims.inc();
-      logger.info(
-        {
-          connectionsBefore: from,
-          connections: open,
-          pauseMs: Math.round(performance.now() - started),
-          heapTotalMbBefore: Math.round(heapBefore / 1e6),
-          heapTotalMb: Math.round(process.memoryUsage().heapTotal / 1e6),
-        },
-        'memory reclaim: connections fell by half, collected garbage',
-      );
-    });
+    collectGarbage().then(
+      () => {
+        collecting = false;
+        metrics.memoryReclaims.inc();
+        logger.info(
+          {
+            connectionsBefore: from,
+            connections: open,
+            pauseMs: Math.round(performance.now() - started),
+            heapTotalMbBefore: Math.round(heapBefore / 1e6),
+            heapTotalMb: Math.round(process.memoryUsage().heapTotal / 1e6),
+          },
+          'memory reclaim: connections fell by half, collected garbage',
+        );
+      },
+      (err: unknown) => {
+        collecting = false;
+        logger.warn({ err }, 'memory reclaim: garbage collection failed');
+      },
+    );
   }, intervalMs);
   timer.unref();
 
-  return {
-    stop() {
-      clearInterval(timer);
-      session.disconnect();
-    },
-  };
+  return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * One full garbage collection, asked for through the inspector protocol: the public way to ask for one
+ * without `--expose-gc`. It opens no port. V8 unmaps the pages the collection empties.
+ */
+export async function collectGarbage(): Promise<void> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.collectGarbage');
+  } finally {
+    session.disconnect();
+  }
 }
