@@ -11,10 +11,10 @@ describe('memory reclaim after a crowd leaves', () => {
   });
   afterAll(() => t.cleanup());
 
-  const reclaims = async () =>
-    Number(/^collab_memory_reclaims_total (\S+)$/m.exec(await (await fetch(`${t.server.url}/metrics`)).text())?.[1]);
-  const connections = async () =>
-    Number(/^collab_connections (\S+)$/m.exec(await (await fetch(`${t.server.url}/metrics`)).text())?.[1]);
+  const metric = async (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${t.server.url}/metrics`)).text())?.[1]);
+  const reclaims = () => metric('collab_memory_reclaims_total');
+  const connections = () => metric('collab_connections');
   /** Long enough for the reclaimer to look several times. */
   const severalLooks = () => new Promise((resolve) => setTimeout(resolve, 6 * INTERVAL_MS));
 
