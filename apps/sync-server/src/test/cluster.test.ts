@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { type TestService, startPostgres, startRedis } from '@collab/test-services';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type TestClient, connectClient, makeTempDir, waitFor, waitForSync } from './helpers.js';
+import { type TestClient, connectClient, makeTempDir, readMetric, waitFor, waitForSync } from './helpers.js';
 import { type ServerProcess, createDocOn, freePort, spawnServer } from './server-process.js';
 
 /**
@@ -155,8 +155,7 @@ describe('cluster mode: several processes share documents through Redis and Post
       const res = await fetch(`${server!.url}/healthz`);
       return { status: res.status, body: (await res.json()) as { reason?: string } };
     };
-    const metric = async (name: string) =>
-      Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${server!.url}/metrics`)).text())?.[1]);
+    const metric = (name: string) => readMetric(server!.url, name);
     expect((await health()).status).toBe(200);
     expect(await metric('collab_cluster_redis_up')).toBe(1);
 

@@ -90,6 +90,13 @@ export function connectClient(collabUrl: string, docId: string, token: string, d
   };
 }
 
+/** One series' value from the server's /metrics (`name` or `name{labels}`), NaN while it does not exist. */
+export async function readMetric(baseUrl: string, series: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : NaN;
+}
+
 /** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

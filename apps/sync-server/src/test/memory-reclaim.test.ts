@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RawSocket, type TestServer, openRawSocket, startTestServer, waitFor } from './helpers.js';
+import { type RawSocket, type TestServer, openRawSocket, readMetric, startTestServer, waitFor } from './helpers.js';
 
 const INTERVAL_MS = 50;
 const MIN_PEAK = 40;
@@ -11,10 +11,8 @@ describe('memory reclaim after a crowd leaves', () => {
   });
   afterAll(() => t.cleanup());
 
-  const metric = async (name: string) =>
-    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${t.server.url}/metrics`)).text())?.[1]);
-  const reclaims = () => metric('collab_memory_reclaims_total');
-  const connections = () => metric('collab_connections');
+  const reclaims = () => readMetric(t.server.url, 'collab_memory_reclaims_total');
+  const connections = () => readMetric(t.server.url, 'collab_connections');
   /** Long enough for the reclaimer to look several times. */
   const severalLooks = () => new Promise((resolve) => setTimeout(resolve, 6 * INTERVAL_MS));
 

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { type TestClient, connectClient, makeTempDir, waitFor, waitForSync } from './helpers.js';
+import { type TestClient, connectClient, makeTempDir, readMetric, waitFor, waitForSync } from './helpers.js';
 import { type ServerProcess, createDocOn, freePort, spawnServer } from './server-process.js';
 
 const KIB = 1024;
@@ -88,12 +88,7 @@ async function heldBytes(server: ServerProcess): Promise<number> {
   throw new Error('the server never settled: its heap and buffers kept changing');
 }
 
-/** One sample from the server's /metrics; 0 while the series does not exist. */
-async function metric(server: ServerProcess, series: string): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
+const metric = (server: ServerProcess, series: string) => readMetric(server.url, series);
 
 /**
  * A WebSocket client that completes the upgrade and never reads again: a raw TCP socket, paused, so that
