@@ -1,11 +1,18 @@
 import { RedisPostgresStore, type ClusterStore, type ClusterStoreOptions } from './cluster/cluster-store.js';
 import type { DocStore } from './doc-store.js';
 import { LevelDbStore, type OpenStoreOptions } from './leveldb-store.js';
+import { DiskFileStore, type DiskFileStoreOptions } from './files/disk-file-store.js';
+import type { FileStore } from './files/file-store.js';
+import { PgFileStore, type PgFileStoreOptions } from './files/pg-file-store.js';
 
 export { DOC_ID_PATTERN, StoreError } from './doc-store.js';
 export type { DocMeta, DocStore, OpenDoc, StoreErrorCode } from './doc-store.js';
 export type { OpenStoreOptions } from './leveldb-store.js';
 export type { ClusterStatus, ClusterStore, ClusterStoreOptions } from './cluster/cluster-store.js';
+export { DEFAULT_UNREFERENCED_GRACE_MS, FILE_SHA_PATTERN } from './files/file-store.js';
+export type { FileContent, FileStore, FileStoreClock, StoredFile } from './files/file-store.js';
+export type { DiskFileStoreOptions } from './files/disk-file-store.js';
+export type { PgFileStoreOptions } from './files/pg-file-store.js';
 
 /**
  * Opens the embedded LevelDB store in `options.dir` (created if missing). Fails with StoreError('io') naming
@@ -22,4 +29,17 @@ export function openStore(options: OpenStoreOptions): Promise<DocStore> {
  */
 export function openClusterStore(options: ClusterStoreOptions): Promise<ClusterStore> {
   return RedisPostgresStore.open(options);
+}
+
+/**
+ * Opens the file store of a single process in `options.dir` (`DATA_DIR/files`, created if missing): files on
+ * disk named by their SHA-256, an index of which document references which. Removes what a crashed upload left.
+ */
+export function openFileStore(options: DiskFileStoreOptions): Promise<FileStore> {
+  return DiskFileStore.open(options);
+}
+
+/** Opens the file store of a cluster in PostgreSQL (its tables are created if missing): every process serves every file. */
+export function openClusterFileStore(options: PgFileStoreOptions): Promise<FileStore> {
+  return PgFileStore.open(options);
 }

@@ -22,7 +22,7 @@ const CREATE_TABLE = `
  * Concurrent `CREATE TABLE IF NOT EXISTS` can still fail (a unique violation in the catalogue) when several
  * processes start at the same moment, so schema creation runs under this transaction-scoped advisory lock.
  */
-const SCHEMA_LOCK = 0x636f6c6c; // 'coll'
+export const SCHEMA_LOCK = 0x636f6c6c; // 'coll'
 
 const PROBE_MS = 2_000;
 
@@ -192,6 +192,6 @@ function isConnectionFailure(err: unknown): boolean {
   return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08') || code.startsWith('57P');
 }
 
-function plainView(bytes: Buffer): Uint8Array {
+export function plainView(bytes: Buffer): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
