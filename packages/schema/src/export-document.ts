@@ -1,12 +1,14 @@
-import { getSchema, getText, getTextSerializersFromSchema } from '@tiptap/core';
+import { getSchema, getText, getTextSerializersFromSchema, type Extensions } from '@tiptap/core';
 // The package root resolves to happy-dom's server renderer under Node (the `node` export condition) and to a
 // DOM-based one in browsers, so importing this module from the editor never pulls happy-dom into a bundle.
 import { generateHTML } from '@tiptap/html';
 import { MarkdownManager } from '@tiptap/markdown';
+import type { JSONContent } from '@tiptap/core';
 import type { Node as ProseMirrorNode, Schema } from '@tiptap/pm/model';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { documentExtensions } from './extensions.js';
+import { ExportImageNode, FILE_SHA, ImageNode } from './image-node.js';
 import { CONTENT_FIELD, readTitle } from './y-doc-layout.js';
 
 export const EXPORT_FORMATS = ['json', 'html', 'markdown', 'text'] as const;
@@ -23,10 +25,20 @@ export function isExportFormat(value: unknown): value is ExportFormat {
   return typeof value === 'string' && (EXPORT_FORMATS as readonly string[]).includes(value);
 }
 
+/** Where the export finds an image's file: a data: URI (HTML) or an absolute URL (Markdown); undefined if missing. */
+export interface ImageSources {
+  src(sha: string): string | undefined;
+}
+
 // Built on first use, not at import: the editor imports this package for its extension list only.
-let renderers: { schema: Schema; markdown: MarkdownManager } | undefined;
+let renderers: { schema: Schema; markdown: MarkdownManager; html: Extensions } | undefined;
 function getRenderers() {
-  renderers ??= { schema: getSchema(documentExtensions), markdown: new MarkdownManager({ extensions: documentExtensions }) };
+  renderers ??= {
+    schema: getSchema(documentExtensions),
+    markdown: new MarkdownManager({ extensions: documentExtensions }),
+    // HTML goes through the schema, which would drop the `src` the export adds: its image node renders one.
+    html: documentExtensions.map((extension) => (extension === ImageNode ? ExportImageNode : extension)),
+  };
   return renderers;
 }
 
@@ -41,26 +53,51 @@ export class UnexportableContentError extends Error {
 /**
  * Renders the document's content (the `default` fragment) in one format. Pure: reads the Y.Doc, changes nothing.
  * JSON is ProseMirror JSON (what TipTap's setContent accepts); HTML is a standalone page titled with the
- * document's title; text separates blocks with blank lines.
+ * document's title; text separates blocks with blank lines. Images: JSON keeps their file hashes, HTML and
+ * Markdown take their `src` from `images` (HTML embeds data: URIs, Markdown links), text shows their alt text.
  */
-export function exportDocument(doc: Y.Doc, format: ExportFormat): ExportedDocument {
-  const { schema, markdown } = getRenderers();
+export function exportDocument(doc: Y.Doc, format: ExportFormat, images?: ImageSources): ExportedDocument {
+  const { schema, markdown, html } = getRenderers();
   const root = toProseMirror(doc, schema);
-  const json = root.toJSON();
+  const json = root.toJSON() as JSONContent;
   switch (format) {
     case 'json':
       return { body: JSON.stringify(json, null, 2), contentType: 'application/json; charset=utf-8', fileExtension: 'json' };
     case 'html':
       return {
-        body: htmlPage(readTitle(doc), generateHTML(json, documentExtensions)),
+        body: htmlPage(readTitle(doc), generateHTML(withImageSources(json, images), html)),
         contentType: 'text/html; charset=utf-8',
         fileExtension: 'html',
       };
     case 'markdown':
-      return { body: withFinalNewline(markdown.serialize(json)), contentType: 'text/markdown; charset=utf-8', fileExtension: 'md' };
+      return {
+        body: withFinalNewline(markdown.serialize(withImageSources(json, images))),
+        contentType: 'text/markdown; charset=utf-8',
+        fileExtension: 'md',
+      };
     case 'text':
       return { body: withFinalNewline(plainText(root, schema)), contentType: 'text/plain; charset=utf-8', fileExtension: 'txt' };
   }
+}
+
+/** The distinct file hashes of the document's images, for the export to fetch before it renders. */
+export function imageFiles(doc: Y.Doc): string[] {
+  const shas = new Set<string>();
+  const walker = doc.getXmlFragment(CONTENT_FIELD).createTreeWalker((type) => type instanceof Y.XmlElement && type.nodeName === ImageNode.name);
+  for (const element of walker) {
+    const sha = (element as Y.XmlElement).getAttribute('sha');
+    if (typeof sha === 'string' && FILE_SHA.test(sha)) shas.add(sha);
+  }
+  return [...shas];
+}
+
+/** A copy of the content whose images carry the `src` the export renders. */
+function withImageSources(node: JSONContent, images: ImageSources | undefined): JSONContent {
+  if (node.type === ImageNode.name) {
+    const sha = node.attrs?.sha as string | undefined;
+    return { ...node, attrs: { ...node.attrs, src: (sha && images?.src(sha)) ?? null } };
+  }
+  return node.content ? { ...node, content: node.content.map((child) => withImageSources(child, images)) } : node;
 }
 
 /**
@@ -82,7 +119,7 @@ function toProseMirror(doc: Y.Doc, schema: Schema): ProseMirrorNode {
 }
 
 /**
- * Each non-empty textblock (paragraph, heading, list item's paragraph, code block) on its own, separated by a
+ * Each non-empty textblock (paragraph, heading, list item's paragraph, code block) and each image's alt text on its own, separated by a
  * blank line. getText's blockSeparator is not used because it also fires between nested containers (list, item,
  * paragraph), which would stack up several blank lines.
  */
@@ -90,6 +127,10 @@ function plainText(root: ProseMirrorNode, schema: Schema): string {
   const textSerializers = getTextSerializersFromSchema(schema);
   const blocks: string[] = [];
   root.descendants((node) => {
+    if (node.type.name === ImageNode.name) {
+      if (node.attrs.alt) blocks.push(String(node.attrs.alt));
+      return false;
+    }
     if (!node.isTextblock) return true;
     const text = getText(node, { textSerializers });
     if (text !== '') blocks.push(text);

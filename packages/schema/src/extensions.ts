@@ -1,6 +1,7 @@
 import type { Extensions } from '@tiptap/core';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { StarterKit } from '@tiptap/starter-kit';
+import { ImageNode } from './image-node.js';
 
 /**
  * The extensions that shape a document: its nodes, marks and their HTML/Markdown forms. The editor adds the
@@ -18,4 +19,5 @@ export const documentExtensions: Extensions = [
   }),
   TaskList,
   TaskItem.configure({ nested: true }),
+  ImageNode,
 ];
