@@ -1,4 +1,4 @@
-import type { DocStore } from '@collab/persistence';
+import type { DocStore, FileStore } from '@collab/persistence';
 import { Hono } from 'hono';
 import type { Tokens } from './auth/tokens.js';
 import type { Rooms } from './collab/rooms.js';
@@ -9,6 +9,7 @@ import { docsRoutes } from './http/docs.js';
 import { editorRoutes } from './http/editor.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { exportRoutes } from './http/export.js';
+import { filesRoutes } from './http/files.js';
 import { healthRoutes } from './http/health.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -16,12 +17,15 @@ import type { Logger, Metrics } from './observability.js';
 
 export interface AppDeps {
   store: DocStore;
+  files: FileStore;
   rooms: Rooms;
   tokens: Tokens;
   health: Health;
   logger: Logger;
   metrics: Metrics;
   docsLimiter: RateLimiter;
+  filesLimiter: RateLimiter;
+  maxFileBytes: number;
   client: ClientInfo;
   publicUrl: string;
   /** Directory of the built editor (index.html and assets). */
@@ -35,6 +39,7 @@ export function createApp(deps: AppDeps): Hono {
     .route('/', healthRoutes(deps.health, deps.metrics))
     .route('/', docsRoutes(deps))
     .route('/', exportRoutes(deps))
+    .route('/', filesRoutes(deps))
     .route('/', collabRoutes())
     .route('/', editorRoutes(deps.editorDir))
     .notFound(notFound)

@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Gauge } from 'prom-client';
-import { type ClusterStatus, type DocStore, openClusterStore, openStore } from '@collab/persistence';
+import {
+  type ClusterStatus,
+  type DocStore,
+  type FileStore,
+  openClusterFileStore,
+  openClusterStore,
+  openFileStore,
+  openStore,
+} from '@collab/persistence';
 import type { Config } from './config.js';
 import { type PresenceBus, singleProcess } from './collab/presence-bus.js';
 import { createRedisPresenceBus } from './cluster/redis-presence-bus.js';
 import type { Logger, Metrics } from './observability.js';
 
 /**
- * Where documents live and how presence travels: LevelDB in `DATA_DIR` and nothing to share for a single
- * process, or Redis + PostgreSQL and a Redis presence bus in cluster mode. The rest of the server does not
- * know which.
+ * Where documents and files live and how presence travels: LevelDB and a file directory in `DATA_DIR` and
+ * nothing to share for a single process, or Redis + PostgreSQL and a Redis presence bus in cluster mode. The
+ * rest of the server does not know which.
  */
 export interface Backend {
   store: DocStore;
+  files: FileStore;
   presenceBus: PresenceBus;
   /** Why the backend's services are unreachable now (for /healthz), or null. */
   problem(): string | null;
@@ -25,23 +34,30 @@ export async function openBackend(config: Config, logger: Logger, metrics: Metri
   const onError = (err: unknown) => logger.warn({ err }, 'background compaction failed');
   if (!config.cluster) {
     const store = await openStore({ dir: path.join(config.dataDir, 'store'), onError });
-    return { store, presenceBus: singleProcess, problem: () => null, closeBus: async () => undefined };
+    const files = await openFileStore({ dir: path.join(config.dataDir, 'files') }).catch(async (err: unknown) => {
+      await store.close();
+      throw err;
+    });
+    return { store, files, presenceBus: singleProcess, problem: () => null, closeBus: async () => undefined };
   }
 
   const { redisUrl, databaseUrl } = config.cluster;
   const processId = randomUUID();
   const store = await openClusterStore({ redisUrl, databaseUrl, processId, onError });
   let bus;
+  let files;
   try {
+    files = await openClusterFileStore({ databaseUrl });
     bus = await createRedisPresenceBus({ redisUrl, logger, processId });
   } catch (err) {
-    await store.close();
+    await Promise.allSettled([store.close(), files?.close()]);
     throw err;
   }
   watchCluster(metrics, () => store.status());
   logger.info({ processId }, 'cluster mode: documents in Redis and PostgreSQL');
   return {
     store,
+    files,
     presenceBus: bus,
     problem() {
       const { redis, postgres } = store.status();

@@ -23,6 +23,8 @@ describe('loadConfig', () => {
         maxConnections: 20_000,
         maxConnectionsPerDocument: 1_000,
         docsPerMinute: 60,
+        maxFileBytes: 10 * 1024 * 1024,
+        filesPerMinute: 60,
       },
       cluster: undefined,
     });
@@ -38,6 +40,8 @@ describe('loadConfig', () => {
         LOG_LEVEL: '',
         ALLOWED_ORIGINS: 'https://docs.example.org, https://intranet.example.org',
         TRUST_PROXY: 'true',
+        MAX_FILE_BYTES: '2048',
+        FILES_RATE_LIMIT: '5',
       },
       '/srv',
     );
@@ -49,6 +53,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       allowedOrigins: ['https://docs.example.org', 'https://intranet.example.org'],
       trustProxy: true,
+      limits: expect.objectContaining({ maxFileBytes: 2048, filesPerMinute: 5 }),
     });
   });
 
@@ -60,6 +65,8 @@ describe('loadConfig', () => {
     [{ COLLAB_SECRET: 'short' }, 'COLLAB_SECRET="short" is invalid: must be at least 32 characters long'],
     [{ MAX_MESSAGE_BYTES: '10' }, 'MAX_MESSAGE_BYTES="10" is invalid: must be at least 1024'],
     [{ ALLOWED_ORIGINS: 'https://ok.org,https://bad.org/path' }, 'ALLOWED_ORIGINS="https://ok.org,https://bad.org/path" is invalid'],
+    [{ MAX_FILE_BYTES: '10MB' }, 'MAX_FILE_BYTES="10MB" is invalid: must be a whole number'],
+    [{ FILES_RATE_LIMIT: '0' }, 'FILES_RATE_LIMIT="0" is invalid: must be at least 1'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes" is invalid: must be true or false'],
     [{ COLLAB_PREVIOUS_SECRETS: 'x'.repeat(40) }, 'COLLAB_SECRET is required with COLLAB_PREVIOUS_SECRETS'],
     [{ DATABASE_URL: 'postgres://db/collab' }, 'REDIS_URL is required'],

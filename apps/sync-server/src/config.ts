@@ -39,6 +39,10 @@ export interface Limits {
   maxConnectionsPerDocument: number;
   /** Documents one client address may create per minute (`POST /api/docs`), then 429. */
   docsPerMinute: number;
+  /** Largest uploaded file (`POST /api/docs/:id/files`); a larger one gets 413. */
+  maxFileBytes: number;
+  /** Files one client address may upload per minute (bursts of as many), then 429. */
+  filesPerMinute: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -83,6 +87,8 @@ const schema = z.object({
   MAX_CONNECTIONS: integer(1, 1_000_000).default(20_000),
   MAX_CONNECTIONS_PER_DOC: integer(1, 1_000_000).default(1_000),
   DOCS_RATE_LIMIT: integer(1, 1_000_000).default(60),
+  MAX_FILE_BYTES: integer(KIB, 1024 * MIB).default(10 * MIB),
+  FILES_RATE_LIMIT: integer(1, 1_000_000).default(60),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
 });
@@ -130,6 +136,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       maxConnections: vars.MAX_CONNECTIONS,
       maxConnectionsPerDocument: vars.MAX_CONNECTIONS_PER_DOC,
       docsPerMinute: vars.DOCS_RATE_LIMIT,
+      maxFileBytes: vars.MAX_FILE_BYTES,
+      filesPerMinute: vars.FILES_RATE_LIMIT,
     }),
     cluster,
   });

@@ -16,6 +16,7 @@ import { createRooms } from './collab/rooms.js';
 import { createHealth } from './health.js';
 import { acceptCollabSockets } from './http/collab.js';
 import { createClientInfo } from './http/client.js';
+import { startFileCollector } from './files/file-collector.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { type MemoryReclaimerOptions, startMemoryReclaimer } from './memory-reclaimer.js';
 import { type Logger, createLogger, createMetrics } from './observability.js';
@@ -77,7 +78,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     health,
     logger,
     metrics,
+    files: backend.files,
     docsLimiter: createRateLimiter(limits.docsPerMinute),
+    filesLimiter: createRateLimiter(limits.filesPerMinute),
+    maxFileBytes: limits.maxFileBytes,
     client,
     publicUrl: config.publicUrl,
     editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR,
@@ -99,12 +103,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const fileCollector = startFileCollector({ files: backend.files, store, logger });
   const reclaimer = startMemoryReclaimer({ connections: () => wss.clients.size, logger, metrics, ...options.memoryReclaim });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   async function close(): Promise<void> {
     health.stopping();
     reclaimer.stop();
+    await fileCollector.stop();
     const closedHttp = new Promise((resolve) => server.close(resolve));
     heartbeat.stop();
     // Every socket stops being read, then what was received before is written: an update is either
@@ -114,7 +120,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     for (const client of wss.clients) client.terminate();
     server.closeAllConnections();
     await closedHttp;
-    await store.close();
+    await Promise.all([store.close(), backend.files.close()]);
   }
 
   return { port, url, store, roomsLoaded: () => rooms.size, close };

@@ -1,15 +1,19 @@
-import { DOC_ID_PATTERN, type DocStore } from '@collab/persistence';
+import { DOC_ID_PATTERN, type DocStore, type FileStore } from '@collab/persistence';
 import type * as Schema from '@collab/schema';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import * as Y from 'yjs';
 import type { Tokens } from '../auth/tokens.js';
 import type { Rooms } from '../collab/rooms.js';
+import { bearerToken } from './bearer.js';
+import { fileUrl } from './files.js';
 
 export interface ExportDeps {
   store: DocStore;
+  files: FileStore;
   rooms: Rooms;
   tokens: Tokens;
+  publicUrl: string;
 }
 
 /**
@@ -23,21 +27,21 @@ const loadSchema = () => (schema ??= import('@collab/schema'));
  * `GET /api/docs/:id/export?format=json|html|markdown|text`, with a view or edit token as a Bearer header or
  * `?token=`. Renders with the editor's own schema (@collab/schema), from the live document when it is loaded.
  */
-export function exportRoutes({ store, rooms, tokens }: ExportDeps): Hono {
+export function exportRoutes({ store, files, rooms, tokens, publicUrl }: ExportDeps): Hono {
   return new Hono().get('/api/docs/:id/export', async (c) => {
     const docId = c.req.param('id');
     if (!DOC_ID_PATTERN.test(docId)) throw new HTTPException(400, { message: 'invalid document id' });
-    const { EXPORT_FORMATS, UnexportableContentError, exportDocument, isExportFormat, readTitle } = await loadSchema();
+    const { EXPORT_FORMATS, UnexportableContentError, exportDocument, imageFiles, isExportFormat, readTitle } = await loadSchema();
     const format = c.req.query('format') ?? 'json';
     if (!isExportFormat(format)) {
       throw new HTTPException(400, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` });
     }
-    const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    await tokens.verify(bearer ?? c.req.query('token'), docId);
+    await tokens.verify(bearerToken(c.req.header('authorization')) ?? c.req.query('token'), docId);
 
-    const { body, contentType, fileExtension, title } = await withDoc(docId, (doc) => {
+    const { body, contentType, fileExtension, title } = await withDoc(docId, async (doc) => {
+      const images = await imageSources(docId, format, imageFiles(doc));
       try {
-        return { ...exportDocument(doc, format), title: readTitle(doc) };
+        return { ...exportDocument(doc, format, images), title: readTitle(doc) };
       } catch (err) {
         if (err instanceof UnexportableContentError) throw new HTTPException(422, { message: err.message });
         throw err;
@@ -48,8 +52,23 @@ export function exportRoutes({ store, rooms, tokens }: ExportDeps): Hono {
     return c.body(body);
   });
 
+  /**
+   * Where the export's images come from: HTML embeds each file as a data: URI (the page stands alone), Markdown
+   * links it by its absolute address (which needs the document's token to open).
+   */
+  async function imageSources(docId: string, format: Schema.ExportFormat, shas: string[]): Promise<Schema.ImageSources | undefined> {
+    if (format === 'markdown') return { src: (sha) => fileUrl(publicUrl, docId, sha) };
+    if (format !== 'html' || shas.length === 0) return undefined;
+    const dataUris = new Map<string, string>();
+    for (const sha of shas) {
+      const file = await files.get(docId, sha);
+      if (file) dataUris.set(sha, `data:${file.type};base64,${(await readAll(file.stream())).toString('base64')}`);
+    }
+    return { src: (sha) => dataUris.get(sha) };
+  }
+
   /** Runs `read` on the live document, or on a copy loaded from the store when nobody has it open. */
-  async function withDoc<T>(docId: string, read: (doc: Y.Doc) => T): Promise<T> {
+  async function withDoc<T>(docId: string, read: (doc: Y.Doc) => Promise<T>): Promise<T> {
     const live = rooms.loadedDoc(docId);
     if (live) return read(live);
     const state = await store.load(docId);
@@ -57,7 +76,7 @@ export function exportRoutes({ store, rooms, tokens }: ExportDeps): Hono {
     const doc = new Y.Doc();
     try {
       if (state) Y.applyUpdate(doc, state);
-      return read(doc);
+      return await read(doc);
     } finally {
       doc.destroy();
     }
@@ -71,3 +90,9 @@ const fileName = (title: string, docId: string) =>
     .replace(/[^A-Za-z0-9 ._-]+/g, '')
     .trim()
     .slice(0, 80) || docId;
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const part of stream as unknown as AsyncIterable<Uint8Array>) parts.push(part);
+  return Buffer.concat(parts);
+}

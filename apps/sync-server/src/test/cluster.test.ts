@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { type TestService, startPostgres, startRedis } from '@collab/test-services';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { imageBytes, sha256 } from './file-bytes.js';
 import { type TestClient, connectClient, makeTempDir, readMetric, waitFor, waitForSync } from './helpers.js';
 import { type ServerProcess, createDocOn, freePort, spawnServer } from './server-process.js';
 
@@ -192,5 +193,20 @@ describe('cluster mode: several processes share documents through Redis and Post
       await waitForSync(reader);
       expect(reader.text.toString()).toBe(expected[n]);
     }
+  });
+
+  it('serves a file uploaded through one process from every other', async () => {
+    const [a, b] = await startProcesses(2);
+    const { id, editToken, viewToken } = await createDocOn(a!.url);
+    const bytes = imageBytes('image/webp', 200_000);
+    const upload = (server: ServerProcess) =>
+      fetch(`${server.url}/api/docs/${id}/files`, { method: 'POST', body: bytes, headers: { authorization: `Bearer ${editToken}` } });
+    expect((await upload(a!)).status).toBe(201);
+    expect((await upload(b!)).status).toBe(201);
+
+    const served = await fetch(`${b!.url}/api/docs/${id}/files/${sha256(bytes)}`, { headers: { authorization: `Bearer ${viewToken}` } });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/webp');
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { imageBytes, sha256 } from './file-bytes.js';
 import { type CreatedDoc, type TestServer, connectClient, startTestServer, waitFor, waitForSync } from './helpers.js';
 
 /** Writes "# Plan / Ship **it**" the way TipTap's Collaboration extension lays it out in the Y.Doc. */
@@ -97,5 +98,45 @@ describe('GET /api/docs/:id/export', () => {
     }
     const badId = await fetch(`${t.server.url}/api/docs/bad.id/export?token=${doc.viewToken}`);
     expect(badId.status).toBe(400);
+  });
+});
+
+describe('export of a document with images', () => {
+  it('embeds the files as data: URIs in HTML, links them by absolute URL in Markdown, and gives alt text in text', async () => {
+    const t = await startTestServer({ PUBLIC_URL: 'https://docs.example.org' });
+    try {
+      const doc = await t.createDoc();
+      const bytes = imageBytes('image/png', 2_000);
+      const uploaded = await fetch(`${t.server.url}/api/docs/${doc.id}/files`, {
+        method: 'POST',
+        body: bytes,
+        headers: { authorization: `Bearer ${doc.editToken}` },
+      });
+      expect(uploaded.status).toBe(201);
+      const sha = sha256(bytes);
+
+      const writer = connectClient(t.collabUrl, doc.id, doc.editToken);
+      await waitForSync(writer);
+      writer.doc.transact(() => {
+        const paragraph = new Y.XmlElement('paragraph');
+        paragraph.insert(0, [new Y.XmlText('Results')]);
+        const image = new Y.XmlElement('image');
+        image.setAttribute('sha', sha);
+        image.setAttribute('alt', 'Sales chart');
+        image.setAttribute('width', 320 as unknown as string);
+        image.setAttribute('height', 200 as unknown as string);
+        writer.doc.getXmlFragment('default').insert(0, [paragraph, image]);
+      });
+      const exported = (format: string) =>
+        fetch(`${t.server.url}/api/docs/${doc.id}/export?format=${format}`, { headers: { authorization: `Bearer ${doc.viewToken}` } }).then((r) => r.text());
+      await waitFor('the image to be stored', async () => (await exported('text')) === 'Results\n\nSales chart\n');
+      writer.destroy();
+
+      expect(await exported('html')).toContain(`src="data:image/png;base64,${bytes.toString('base64')}"`);
+      expect(await exported('markdown')).toContain(`![Sales chart](https://docs.example.org/api/docs/${doc.id}/files/${sha})`);
+      expect(JSON.parse(await exported('json')).content[1]).toEqual({ type: 'image', attrs: { sha, alt: 'Sales chart', width: 320, height: 200 } });
+    } finally {
+      await t.cleanup();
+    }
   });
 });
