@@ -1,4 +1,4 @@
-import { Image } from '@tiptap/extension-image';
+import { Node } from '@tiptap/core';
 
 /** A file's id in the document: the lowercase hex SHA-256 of its bytes (the server's file store names it so). */
 export const FILE_SHA = /^[0-9a-f]{64}$/;
@@ -13,8 +13,14 @@ const positiveInteger = (value: string | null) => {
  * bytes and never a URL (a data: URI in a Yjs document makes it huge for everyone; a URL would carry a host
  * and a document id). The file is `GET /api/docs/:id/files/:sha` of whichever document shows it. The editor
  * renders it through its own node view; the HTML here is the export's and the clipboard's.
+ *
+ * The same node as TipTap's Image extension (name, block group, HTML and Markdown forms), written out because
+ * that extension's resizable node view, which this node never uses, would add 11 kB to every document page.
  */
-export const ImageNode = Image.extend({
+export const ImageNode = Node.create({
+  name: 'image',
+  group: 'block',
+  atom: true,
   draggable: true,
 
   addAttributes() {
@@ -30,6 +36,10 @@ export const ImageNode = Image.extend({
     };
   },
 
+  renderHTML({ HTMLAttributes }) {
+    return ['img', HTMLAttributes];
+  },
+
   // Only images of our file store: a pasted <img src="https://…"> or data: image is not taken as is (the
   // editor uploads pasted image data itself and inserts the result).
   parseHTML() {
@@ -41,9 +51,6 @@ export const ImageNode = Image.extend({
     const alt = String(node.attrs?.alt ?? '').replace(/[[\]\\]/g, '\\$&');
     return `![${alt}](${String(node.attrs?.src ?? '')})`;
   },
-
-  // Markdown's ![alt](src) would make an image of any URL.
-  addInputRules: () => [],
 });
 
 /** The export's variant: the same node with a `src` to render, which the export fills in from the file store. */

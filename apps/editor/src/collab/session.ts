@@ -3,6 +3,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { collabUrl } from '../api';
+import { createImageSession, type ImageSession } from '../images/image-session';
 import type { AccessRole } from '../storage/local-docs';
 import { randomBackoffCeiling } from './backoff';
 import { followConnection, type ConnectionState } from './connection';
@@ -19,6 +20,8 @@ export interface Session {
   connection: ReadableStore<ConnectionState>;
   saves: ReadableStore<SaveState>;
   role: ReadableStore<AccessRole>;
+  /** The document's images: shown with the token, added and uploaded from this device. */
+  images: ImageSession;
   /** Resolves once the local copy is loaded: true if it held anything. */
   localCopyLoaded: Promise<boolean>;
   destroy(): void;
@@ -45,6 +48,7 @@ export function createSession(id: string, token: string, knownRole: AccessRole |
   const saves = trackSaves(doc, provider, channel);
   // Optimistic for a token of unknown shape: the server's refusal of our first update makes it read-only.
   const role = followRole(channel, knownRole ?? claimedRole(token) ?? 'edit');
+  const images = createImageSession(id, token, doc, role.role);
 
   return {
     doc,
@@ -53,8 +57,10 @@ export function createSession(id: string, token: string, knownRole: AccessRole |
     connection: connection.state,
     saves: saves.state,
     role: role.role,
+    images,
     localCopyLoaded,
     destroy() {
+      images.destroy();
       role.dispose();
       saves.dispose();
       connection.dispose();

@@ -1,20 +1,20 @@
 import type { Editor } from '@tiptap/core';
 import { useEditorState } from '@tiptap/react';
 import { Fragment, useState, type KeyboardEvent } from 'react';
-import { ariaShortcut, shortcutLabel, toolbarGroups } from './toolbar-items';
+import { ariaShortcut, shortcutLabel, toolbarGroups, type ToolbarActions } from './toolbar-items';
 
 const items = toolbarGroups.flat();
 
 interface ToolbarProps {
   editor: Editor;
-  onOpenLinkDialog: () => void;
+  actions: ToolbarActions;
 }
 
 /**
  * The formatting toolbar, reflecting the selection. One tab stop (WAI-ARIA toolbar pattern): arrow keys, Home
  * and End move between buttons, Tab leaves the toolbar.
  */
-export function Toolbar({ editor, onOpenLinkDialog }: ToolbarProps) {
+export function Toolbar({ editor, actions }: ToolbarProps) {
   const [focusIndex, setFocusIndex] = useState(0);
   const states = useEditorState({
     editor,
@@ -62,7 +62,7 @@ export function Toolbar({ editor, onOpenLinkDialog }: ToolbarProps) {
                 onFocus={() => setFocusIndex(itemIndex)}
                 // Keep the editor's selection: the command runs on it and focuses the editor again.
                 onMouseDown={(event) => event.preventDefault()}
-                onClick={() => enabled && item.run(editor, { openLinkDialog: onOpenLinkDialog })}
+                onClick={() => enabled && item.run(editor, actions)}
               >
                 {item.icon}
               </button>

@@ -1,10 +1,11 @@
-import { CONTENT_FIELD, documentExtensions } from '@collab/schema';
+import { CONTENT_FIELD, ImageNode, documentExtensions } from '@collab/schema';
 import { Extension, type Extensions } from '@tiptap/core';
 import { Collaboration } from '@tiptap/extension-collaboration';
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
 import { Placeholder } from '@tiptap/extensions/placeholder';
 import type { LocalUser } from '../collab/user';
 import type { Session } from '../collab/session';
+import { EditorImage } from '../images/image-extension';
 
 export interface EditorExtensionOptions {
   session: Session;
@@ -22,7 +23,8 @@ export interface EditorExtensionOptions {
  */
 export function editorExtensions({ session, user, placeholder, onLinkShortcut }: EditorExtensionOptions): Extensions {
   return [
-    ...documentExtensions,
+    // The image node shows its file through the session (fetched with the token) and takes pasted images.
+    ...documentExtensions.map((extension) => (extension === ImageNode ? EditorImage.configure({ session: session.images }) : extension)),
     Collaboration.configure({ document: session.doc, field: CONTENT_FIELD }),
     CollaborationCaret.configure({ provider: session.provider, user }),
     Placeholder.configure({ placeholder }),

@@ -20,6 +20,7 @@ export const icons = {
   blockquote: <Icon><path d="M4 18h4v-5H5c0-3 1-5 3-6M14 18h4v-5h-3c0-3 1-5 3-6" /></Icon>,
   codeBlock: <Icon><path d="M4 4h16v16H4zM10 9l-2.5 3 2.5 3M14 9l2.5 3-2.5 3" /></Icon>,
   link: <Icon><path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7" /></Icon>,
+  image: <Icon><path d="M4 5h16v14H4zM4 16l5-5 4 4 2-2 5 5M15.5 9.5h.01" /></Icon>,
   undo: <Icon><path d="M9 14 4 9l5-5M4 9h10.5a5.5 5.5 0 0 1 0 11H11" /></Icon>,
   redo: <Icon><path d="m15 14 5-5-5-5M20 9H9.5a5.5 5.5 0 0 0 0 11H13" /></Icon>,
 };

@@ -11,7 +11,14 @@ export interface ToolbarItem {
   /** Toggles carry aria-pressed, reflecting the selection. */
   isActive?: (editor: Editor) => boolean;
   isEnabled?: (editor: Editor) => boolean;
-  run: (editor: Editor, actions: { openLinkDialog: () => void }) => void;
+  run: (editor: Editor, actions: ToolbarActions) => void;
+}
+
+/** What toolbar items open outside the editor. */
+export interface ToolbarActions {
+  openLinkDialog: () => void;
+  /** The file picker for an image. */
+  pickImage: () => void;
 }
 
 const heading = (level: 1 | 2 | 3): ToolbarItem => ({
@@ -46,6 +53,7 @@ export const toolbarGroups: ToolbarItem[][] = [
     { id: 'blockquote', label: 'Quote', shortcut: 'Mod-Shift-b', icon: icons.blockquote, isActive: (editor) => editor.isActive('blockquote'), run: (editor) => editor.chain().focus().toggleBlockquote().run() },
     { id: 'codeBlock', label: 'Code block', shortcut: 'Mod-Alt-c', icon: icons.codeBlock, isActive: (editor) => editor.isActive('codeBlock'), run: (editor) => editor.chain().focus().toggleCodeBlock().run() },
   ],
+  [{ id: 'image', label: 'Image', icon: icons.image, run: (_editor, { pickImage }) => pickImage() }],
 ];
 
 export const isAppleKeyboard = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);

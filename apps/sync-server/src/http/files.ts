@@ -36,6 +36,8 @@ export function filesRoutes(deps: FilesDeps): Hono {
   const tooLarge = () => new HTTPException(413, { message: `file too large: at most ${maxFileBytes} bytes (MAX_FILE_BYTES)` });
 
   return new Hono()
+    // What the editor checks before it inserts an image, so that a file too large is refused before upload.
+    .get('/api/limits', (c) => c.json({ maxFileBytes }))
     .post('/api/docs/:id/files', async (c) => {
       const docId = documentId(c.req.param('id'));
       const { role } = await tokens.verify(bearerToken(c.req.header('authorization')), docId);

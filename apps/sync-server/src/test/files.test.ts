@@ -104,6 +104,10 @@ describe('POST and GET /api/docs/:id/files', () => {
     expect(await storedObjects()).toEqual(before);
   });
 
+  it('tells the editor the largest file it takes', async () => {
+    expect(await (await fetch(`${t.server.url}/api/limits`)).json()).toEqual({ maxFileBytes: MAX_FILE_BYTES });
+  });
+
   it('answers 413 over MAX_FILE_BYTES, declared or streamed, and keeps nothing of it', async () => {
     const before = await storedObjects();
     const exact = imageBytes('image/png', MAX_FILE_BYTES);
