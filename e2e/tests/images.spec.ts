@@ -1,5 +1,8 @@
 import type { Page } from '@playwright/test';
-import { canvasPng, pasteFiles } from '../fixtures/images.js';
+import { WebsocketProvider } from 'y-websocket';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { canvasPng, pasteFiles, pasteHtml } from '../fixtures/images.js';
 import { expect, test } from '../fixtures/users.js';
 
 /** Holds the page's uploads until the returned function is called, to look at what others see meanwhile. */
@@ -97,4 +100,43 @@ test('an image added offline is kept across a reload and uploaded when the conne
   release();
   await expect(bob.editor.locator(`img[data-file-sha="${sha}"]`)).toBeVisible({ timeout: 15_000 });
   await expect(alice.editor.getByTestId('upload-progress')).toBeHidden();
+});
+
+test('data: images, written by another Yjs client or pasted as HTML, are uploaded and replaced by their hash', async ({ alice, server, request }) => {
+  await alice.createDocument();
+  const green = await canvasPng(alice.page, 30, 20, '#3a3');
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/collab`, alice.documentId, doc, {
+    params: { token: alice.token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+  try {
+    await expect.poll(() => provider.synced).toBe(true);
+    // What an editor that keeps images inline would write.
+    const image = new Y.XmlElement('image');
+    image.setAttribute('src', `data:image/png;base64,${green.base64}`);
+    image.setAttribute('alt', 'green');
+    const content = doc.getXmlFragment('default');
+    content.insert(content.length, [image]);
+
+    await expect.poll(() => image.getAttribute('sha') ?? '').toMatch(/^[0-9a-f]{64}$/);
+    expect(image.getAttribute('src')).toBeUndefined();
+    const sha = image.getAttribute('sha')!;
+    await expect(alice.editor.locator(`img[data-file-sha="${sha}"]`)).toHaveAttribute('alt', 'green');
+    const stored = () => request.get(`/api/docs/${alice.documentId}/files/${sha}`, { headers: { authorization: `Bearer ${alice.token}` } });
+    await expect.poll(async () => (await stored()).status()).toBe(200);
+  } finally {
+    provider.destroy();
+    doc.destroy();
+  }
+
+  const blue = await canvasPng(alice.page, 12, 12, '#33c');
+  await alice.focusEnd();
+  await pasteHtml(alice.page, `<p>From the web</p><img src="data:image/png;base64,${blue.base64}" alt="blue">`);
+  await expect(alice.editor.locator('img[alt="blue"][data-file-sha]')).toBeVisible();
+  await expect(alice.editor).toContainText('From the web');
+  await alice.expectSaved();
+  const exported = await request.get(`/api/docs/${alice.documentId}/export`, { params: { format: 'json', token: alice.token } });
+  expect(await exported.text()).not.toContain('data:');
 });
