@@ -49,7 +49,7 @@ test('a pasted image shows at once, uploads with a progress bar, and the other u
   expect(json.content).toContainEqual({ type: 'image', attrs: { sha, width: 64, height: 48, alt: 'A red rectangle' } });
 });
 
-test('an SVG is refused with a clear message and nothing is inserted; a PNG from the toolbar’s picker is', async ({ alice }) => {
+test('an SVG is refused with a clear message and nothing is inserted; a PNG from the toolbar’s picker or dropped is', async ({ alice }) => {
   await alice.createDocument();
   await alice.focusEnd();
   const pick = async (file: { name: string; mimeType: string; buffer: Buffer }) => {
@@ -67,6 +67,9 @@ test('an SVG is refused with a clear message and nothing is inserted; a PNG from
   await pick({ name: 'dot.png', mimeType: 'image/png', buffer: Buffer.from(png.base64, 'base64') });
   await expect(alice.editor.locator('img[data-file-sha]')).toBeVisible();
   await expect(alice.page.getByTestId('image-message')).toBeHidden();
+
+  await pasteFiles(alice.page, [await canvasPng(alice.page, 16, 16, '#963')], 'drop');
+  await expect(alice.editor.locator('img[data-file-sha]')).toHaveCount(2);
 });
 
 test('an image added offline is kept across a reload and uploaded when the connection returns', async ({ alice, bob }) => {

@@ -24,31 +24,34 @@ export function createUploadQueue(session: ImageSession): UploadQueue {
   const waiting = new Map<string, Blob>();
   let retryMs = 1_000;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
   const onOnline = () => kick();
   window.addEventListener('online', onOnline);
   session.onDestroy(() => {
+    closed = true;
     window.removeEventListener('online', onOnline);
     clearTimeout(retryTimer);
     for (const request of inFlight.values()) request.abort();
   });
 
   function kick(): void {
-    if (!navigator.onLine) return;
-    void pendingOf(session.docId)
-      .catch(() => [])
-      .then((kept) => {
-      const pending = new Map([...kept.map(({ sha, blob }) => [sha, blob] as const), ...waiting]);
-      for (const [sha, blob] of pending) {
-        if (inFlight.has(sha)) continue;
-        session.local.set(sha, session.local.get(sha) ?? blob);
-        void upload(sha, blob);
-      }
-    });
+    if (navigator.onLine) void uploadWaiting();
+  }
+
+  async function uploadWaiting(): Promise<void> {
+    const kept = await pendingOf(session.docId).catch(() => []);
+    const pending = new Map([...kept.map(({ sha, blob }) => [sha, blob] as const), ...waiting]);
+    for (const [sha, blob] of pending) {
+      if (closed || inFlight.has(sha)) continue;
+      session.local.set(sha, session.local.get(sha) ?? blob);
+      void upload(sha, blob);
+    }
   }
 
   async function upload(sha: string, blob: Blob): Promise<void> {
     const answer = await send(sha, blob);
     inFlight.delete(sha);
+    if (closed) return;
     if (answer.status === 201 && answer.sha === sha) {
       waiting.delete(sha);
       await removePending(session.docId, sha);
