@@ -73,6 +73,8 @@ export function findOutsidePaths(file: string, text: string, outside: readonly s
   const absolute = outside.map((dir) => new RegExp(`(?<![\\w.-])${escapeRegExp(dir)}(?![\\w.-])`));
   const found: OutsidePath[] = [];
   text.split('\n').forEach((content, index) => {
+    // Most lines name neither: skip them before tokenising.
+    if (!content.includes('..') && !outside.some((dir) => content.includes(dir))) return;
     for (const match of content.matchAll(PATH_TOKEN)) {
       const token = match[0];
       const before = content[match.index - 1] ?? '';
