@@ -11,6 +11,7 @@ COPY apps/editor/package.json apps/editor/
 COPY packages/persistence/package.json packages/persistence/
 COPY packages/schema/package.json packages/schema/
 COPY packages/test-services/package.json packages/test-services/
+COPY tools/repo-checks/package.json tools/repo-checks/
 COPY e2e/package.json e2e/
 RUN npm ci --no-audit --no-fund
 COPY . .
@@ -26,6 +27,7 @@ COPY --from=build /app/apps/editor/package.json apps/editor/
 COPY --from=build /app/packages/persistence/package.json packages/persistence/
 COPY --from=build /app/packages/schema/package.json packages/schema/
 COPY --from=build /app/packages/test-services/package.json packages/test-services/
+COPY --from=build /app/tools/repo-checks/package.json tools/repo-checks/
 COPY --from=build /app/e2e/package.json e2e/
 RUN npm ci --omit=dev --workspace=@collab/sync-server --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/packages/persistence/dist packages/persistence/dist

@@ -41,7 +41,8 @@ export default defineConfig({
   },
   build: {
     target: 'es2022',
-    // The document screen is one deliberate ~550 kB chunk (TipTap, ProseMirror, Yjs), loaded only with a document.
+    // The document screen is one deliberate large chunk (TipTap, ProseMirror, Yjs), loaded only with a document:
+    // the warning is for a chunk that grows past it.
     chunkSizeWarningLimit: 600,
     rolldownOptions: {
       treeshake: {

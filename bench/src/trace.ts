@@ -2,17 +2,9 @@
  * The real editing trace (automerge-paper, 260k edits), turned into the updates a stock client would send:
  * one Yjs update per trace transaction, from one writer's Y.Doc (Y.Text `t`). Built once per bench run.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import * as Y from 'yjs';
+import { loadTrace } from '../../packages/test-services/src/index.js';
 
-interface Trace {
-  startContent: string;
-  endContent: string;
-  txns: Array<{ patches: Array<[position: number, deleteCount: number, inserted: string]> }>;
-}
-
-const TRACE = new URL('../../../shared/data/traces/automerge-paper.json.gz', import.meta.url);
 export const TRACE_CLIENT = 9_000_001;
 
 export interface TraceUpdates {
@@ -29,7 +21,7 @@ let cached: { limit: number; value: TraceUpdates } | null = null;
 /** The first `limit` transactions of the trace as updates (all of them by default). */
 export function traceUpdates(limit = Infinity): TraceUpdates {
   if (cached?.limit === limit) return cached.value;
-  const trace = JSON.parse(gunzipSync(readFileSync(TRACE)).toString('utf8')) as Trace;
+  const trace = loadTrace('automerge-paper');
   const doc = new Y.Doc();
   doc.clientID = TRACE_CLIENT;
   const text = doc.getText('t');

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '../fixtures/users.js';
 
 test('export returns the typed content in every format', async ({ alice, request }) => {
@@ -23,9 +24,21 @@ test('export returns the typed content in every format', async ({ alice, request
   expect(JSON.parse(await exported('json')).content[0].type).toBe('heading');
   expect(await exported('text')).toBe('Big title\n\nSome bold words.\n');
 
-  // The editor's own menu links to the same export.
-  await alice.page.getByTestId('export').click();
-  const download = alice.page.waitForEvent('download');
-  await alice.page.getByTestId('export-markdown').click();
-  expect((await download).suggestedFilename()).toBe('Exported.md');
+  // The editor's own menu links to the same export, one entry per format.
+  const fromMenu = async (format: string) => {
+    await alice.page.getByTestId('export').click();
+    const download = alice.page.waitForEvent('download');
+    await alice.page.getByTestId(`export-${format}`).click();
+    return download;
+  };
+  for (const [format, fileName] of [
+    ['markdown', 'Exported.md'],
+    ['html', 'Exported.html'],
+    ['json', 'Exported.json'],
+  ] as const) {
+    expect((await fromMenu(format)).suggestedFilename()).toBe(fileName);
+  }
+  const text = await fromMenu('text');
+  expect(text.suggestedFilename()).toBe('Exported.txt');
+  expect(await readFile(await text.path(), 'utf8')).toBe('Big title\n\nSome bold words.\n');
 });

@@ -10,7 +10,7 @@ export interface MemoryReclaimerOptions {
   intervalMs?: number;
   /**
    * A peak below this is not worth a collection, which pauses every document on the server for as long as it
-   * takes: 145 ms after 2,000 idle connections closed, 227 ms after 10,000 (heap 131 → 31 MB), in the bench.
+   * takes, longer the more garbage there is (bench/RESULTS.md has the pauses the bench saw).
    */
   minPeak?: number;
 }
@@ -21,11 +21,10 @@ export interface MemoryReclaimer {
 
 /**
  * Gives the memory of connections that left back to the system. V8 collects its old generation when the
- * heap grows, and an emptied server allocates next to nothing, so the garbage of 10,000 closed connections
- * stayed, and the RSS with it: the bench measured RSS higher 10 s after everyone left than while they were
- * connected. Once the open connections fall to half of their peak since the last collection, this asks V8
- * for a full collection, which frees those objects and unmaps the pages they emptied (the bench: RSS back
- * below where it was before they connected).
+ * heap grows, and an emptied server allocates next to nothing, so the garbage of a crowd of closed
+ * connections stayed, and the RSS with it, for as long as the server sat nearly idle. Once the open
+ * connections fall to half of their peak since the last collection, this asks V8 for a full collection, which
+ * frees those objects and unmaps the pages they emptied (the bench's connections scenario checks the RSS).
  */
 export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryReclaimer {
   const { connections, logger, metrics, intervalMs = 2_000, minPeak = 500 } = options;

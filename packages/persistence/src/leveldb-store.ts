@@ -24,11 +24,10 @@ const DEFAULT_COMPACT_THRESHOLD = 500;
  * An explicit compaction (the server's, when it unloads a document) also asks LevelDB to compact the
  * document's key range once the document's folds have left at least this much dead data behind. Otherwise a
  * document that stops changing keeps it: deleted entries live on as tombstones next to the values they hide,
- * in .ldb tables and the write-ahead .log, until unrelated writes happen to compact its range. Measured on the
- * automerge-paper trace (260k updates appended in batches of 16, default threshold, then compacted and
- * closed): 5.7–6.3 MB of files for a 289 KB snapshot without it, 172 KB with it (about 60 ms more in close);
- * the first load after reopening goes from 40 ms to 1.5 ms, as it no longer reads past the dead entries. Below
- * the threshold, LevelDB's own compactions keep the waste small enough.
+ * in .ldb tables and the write-ahead .log, until unrelated writes happen to compact its range. After a long
+ * history those files outweigh the snapshot many times over, and the first load after reopening reads past
+ * every dead entry; the range compaction costs a little more time in close. Below the threshold, LevelDB's
+ * own compactions keep the waste small enough.
  */
 const RECLAIM_AFTER_BYTES = 1024 * 1024;
 
@@ -203,8 +202,8 @@ export class LevelDbStore implements DocStore {
   /**
    * Starts a background compaction once the log is long; never delays or fails the append that got here.
    * If that append came with its state, the snapshot is taken now, while the caller still waits for it:
-   * encoding a live document costs a few milliseconds where merging its log costs the whole history (the
-   * automerge-paper document: 2 ms against 11–20 ms for the snapshot alone, plus every entry since).
+   * encoding a live document is cheap next to merging its log, which costs decoding the stored snapshot plus
+   * every entry since.
    */
   private compactIfLong(docId: string, state: DocState, last: DocState['queued'][number]): void {
     if (this.closing || state.compaction || (state.meta?.updates ?? 0) <= this.compactThreshold) return;
@@ -286,8 +285,9 @@ export class LevelDbStore implements DocStore {
   }
 
   /**
-   * A snapshot needs only the keys it replaces, not their values: the throughput bench's document folds about
-   * 0.5 MB of log every 0.6 s, which reading would hold in memory and take from the one shared core.
+   * A snapshot needs only the keys it replaces, not their values: under sustained writing a document folds
+   * its log again and again, and reading the values would hold them in memory for nothing and take time from
+   * the one shared core.
    */
   private async readKeysUpTo(docId: string, snapshot: Snapshot): Promise<Fold | null> {
     const keys = await this.db.keys({ gte: updateRange(docId).gte, lte: updateKey(docId, snapshot.upToSeq) }).all();

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 /**
  * Lets the editor ask the server what it holds, over the standard y-websocket protocol. The server answers
  * every sync step 1 with a sync step 2, "everything you lack", computed from its document as applied so far,
- * and it applies an update only once it is stored (CONTRACT.md, Durability). A step 1 that claims to know
+ * and it applies an update only once it is stored (docs/protocol.md). A step 1 that claims to know
  * nothing of some clients gets back everything the server has stored of them, plus its whole delete set.
  */
 export interface ServerChannel {

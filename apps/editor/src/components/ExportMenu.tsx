@@ -4,6 +4,7 @@ const FORMATS = [
   { format: 'markdown', label: 'Markdown', extension: 'md' },
   { format: 'html', label: 'HTML', extension: 'html' },
   { format: 'json', label: 'JSON', extension: 'json' },
+  { format: 'text', label: 'Plain text', extension: 'txt' },
 ] as const;
 
 /** Downloads from the server's export, which renders with the same schema as this editor. */

@@ -1,6 +1,6 @@
 import { MessageScreen } from '../components/MessageScreen';
 
-// The server's refusal codes (CONTRACT.md): the socket is accepted, then closed with one of these.
+// The server's refusal codes (docs/protocol.md): the socket is accepted, then closed with one of these.
 const EXPLANATIONS: Record<number, string> = {
   4400: 'This link does not point to a valid document.',
   4401: 'This link is not valid, or it has expired. Ask whoever shared it for a new one.',

@@ -13,8 +13,8 @@ export interface Batch {
 }
 
 /**
- * Y.mergeUpdates grows faster than linearly (about 1 ms for 100 small updates, 25 ms for 1,000), so a
- * busy round is merged in slices of this many.
+ * Y.mergeUpdates' cost grows faster than linearly with the number of updates, so a busy round is merged in
+ * slices of this many.
  */
 const MAX_MERGED = 256;
 

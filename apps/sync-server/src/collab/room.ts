@@ -72,9 +72,9 @@ export class Room implements ClusterPresence {
    */
   private pristine: Uint8Array | null = null;
   /**
-   * The stored state until the doc needs it. Decoding a big document takes a fresh process most of the
-   * time a newcomer waits (88 ms of 107 for the automerge-paper trace), and a newcomer with nothing needs
-   * only `pristine`: it gets those bytes first, and the doc is decoded after.
+   * The stored state until the doc needs it. Decoding a big document is most of what a newcomer would wait
+   * for in a fresh process, and a newcomer with nothing needs only `pristine`: it gets those bytes first, and
+   * the doc is decoded after.
    */
   private unapplied: Uint8Array | null = null;
   private broken = false;

@@ -17,8 +17,8 @@ export interface ExportDeps {
 }
 
 /**
- * The export code (TipTap, ProseMirror, happy-dom) is loaded by the first export, not at start: an idle server
- * measured 125 MB of resident memory with it loaded and 98 MB without, and many never export anything.
+ * The export code (TipTap, ProseMirror, happy-dom) is loaded by the first export, not at start: it is a large
+ * share of an idle server's resident memory, and many servers never export anything.
  */
 let schema: Promise<typeof Schema> | undefined;
 const loadSchema = () => (schema ??= import('@collab/schema'));

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { loadTrace } from '@collab/test-services';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type TestServer, connectClient, startTestServer, waitFor, waitForSync } from './helpers.js';
-import { loadTrace } from './trace.js';
 
 describe('a real editing trace (automerge-paper, 260k edits)', () => {
   let t: TestServer;

@@ -1,9 +1,10 @@
+import { loadTrace, type Trace } from '@collab/test-services';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../index.js';
 import type { DocStore } from '../index.js';
 import { rawLog } from './raw-db.js';
 import { makeTempDir, removeDir } from './temp-dir.js';
-import { readAutomergePaper, replay, type Trace } from './trace.js';
+import { replay } from './trace.js';
 import { docFrom } from './yjs-helpers.js';
 
 const BATCH = 100;
@@ -19,7 +20,7 @@ describe('replaying a real editing trace (automerge-paper, 260k edits)', () => {
   let dir: string;
 
   beforeAll(async () => {
-    trace = await readAutomergePaper();
+    trace = loadTrace('automerge-paper');
     const replayed = replay(trace);
     expect(replayed.text).toBe(trace.endContent); // the replay itself is faithful
     updates = replayed.updates;

@@ -1,19 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import type { Trace } from '@collab/test-services';
 import * as Y from 'yjs';
-
-/** A recorded editing history, see /work/shared/data/traces/README.md. */
-export interface Trace {
-  startContent: string;
-  endContent: string;
-  txns: { patches: [position: number, deleteCount: number, insertedText: string][] }[];
-}
-
-const AUTOMERGE_PAPER = new URL('../../../../../shared/data/traces/automerge-paper.json.gz', import.meta.url);
-
-export async function readAutomergePaper(): Promise<Trace> {
-  return JSON.parse(gunzipSync(await readFile(AUTOMERGE_PAPER)).toString('utf8')) as Trace;
-}
 
 /**
  * Replays the first `count` transactions of a trace into a Y.Text named `text`, one Yjs transaction each, and
