@@ -24,9 +24,9 @@ describe('surroundings', () => {
 
 describe('findOutsidePaths', () => {
   it('finds a relative path that climbs above the root from the file that names it', () => {
-    const sample = `const TRACES = new URL('${up(5)}shared/data/traces/', import.meta.url);`;
+    const sample = `const TRACES = new URL('${up(5)}outside/data/traces/', import.meta.url);`;
     expect(found('packages/persistence/src/test/trace.ts', sample)).toEqual([
-      `packages/persistence/src/test/trace.ts:1 ${up(5)}shared/data/traces/`,
+      `packages/persistence/src/test/trace.ts:1 ${up(5)}outside/data/traces/`,
     ]);
     expect(found('bench/src/trace.ts', `x\nimport '${up(3)}shared/x.js';`)).toEqual([`bench/src/trace.ts:2 ${up(3)}shared/x.js`]);
     expect(found('package.json', '"test": "cd .. && npm test"')).toEqual(['package.json:1 ..']);
@@ -44,7 +44,7 @@ describe('findOutsidePaths', () => {
   });
 
   it('finds an absolute path into the directories around the root', () => {
-    expect(found('src/a.ts', `const dir = '${HOME}/shared/data';`)).toEqual([`src/a.ts:1 ${HOME}/shared/data`]);
+    expect(found('src/a.ts', `const dir = '${HOME}/outside/data';`)).toEqual([`src/a.ts:1 ${HOME}/outside/data`]);
     expect(found('src/b.ts', `load('file://${HOME}/src/notes.txt')`)).toEqual([`src/b.ts:1 //${HOME}/src/notes.txt`]);
   });
 
