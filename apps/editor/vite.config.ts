@@ -48,7 +48,7 @@ export default defineConfig({
       treeshake: {
         // @collab/schema also exports the server's Markdown export, which the editor never calls. These packages
         // declare no `sideEffects`, so without this rule the unused Markdown renderer (marked) would ship anyway.
-        moduleSideEffects: [{ test: /[\\/]node_modules[\\/](@tiptap[\\/]markdown|marked)[\\/]/, sideEffects: false }],
+        moduleSideEffects: [{ test: /[\\/]node_modules[\\/](@tiptap[\\/](markdown|extension-table|pm[\\/]dist[\\/]tables)|marked|prosemirror-tables)[\\/]/, sideEffects: false }],
       },
     },
   },

@@ -1,19 +1,8 @@
-import { getSchema } from '@tiptap/core';
-import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import {
-  CONTENT_FIELD,
-  META_MAP,
-  TITLE_KEY,
-  UnexportableContentError,
-  documentExtensions,
-  exportDocument,
-  isExportFormat,
-} from './index.js';
+import { CONTENT_FIELD, UnexportableContentError, exportDocument, isExportFormat } from './index.js';
+import { docFrom, paragraph, text } from './test/doc-from.js';
 
-const text = (value: string, marks?: object[]) => (marks ? { type: 'text', text: value, marks } : { type: 'text', text: value });
-const paragraph = (...content: object[]) => ({ type: 'paragraph', content });
 const item = (type: string, value: string, attrs?: object) => ({ type, ...(attrs && { attrs }), content: [paragraph(text(value))] });
 
 const sample = {
@@ -28,13 +17,6 @@ const sample = {
     { type: 'taskList', content: [item('taskItem', 'Book the room', { checked: true }), item('taskItem', 'Send the invite', { checked: false })] },
   ],
 };
-
-function docFrom(json: object, title?: string): Y.Doc {
-  const doc = new Y.Doc();
-  prosemirrorJSONToYXmlFragment(getSchema(documentExtensions), json, doc.getXmlFragment(CONTENT_FIELD));
-  if (title !== undefined) doc.getMap(META_MAP).set(TITLE_KEY, title);
-  return doc;
-}
 
 describe('exportDocument', () => {
   it('returns the ProseMirror JSON of the default fragment', () => {

@@ -119,24 +119,39 @@ function toProseMirror(doc: Y.Doc, schema: Schema): ProseMirrorNode {
 }
 
 /**
- * Each non-empty textblock (paragraph, heading, list item's paragraph, code block) and each image's alt text on its own, separated by a
- * blank line. getText's blockSeparator is not used because it also fires between nested containers (list, item,
+ * Each non-empty textblock (paragraph, heading, list item's paragraph, code block) and each image's alt text on
+ * its own, separated by a blank line; a table as one block, a line per row with its cells separated by tabs (as
+ * spreadsheets paste them). getText's blockSeparator is not used because it also fires between nested containers (list, item,
  * paragraph), which would stack up several blank lines.
  */
 function plainText(root: ProseMirrorNode, schema: Schema): string {
   const textSerializers = getTextSerializersFromSchema(schema);
-  const blocks: string[] = [];
-  root.descendants((node) => {
-    if (node.type.name === ImageNode.name) {
-      if (node.attrs.alt) blocks.push(String(node.attrs.alt));
+  const blocksOf = (parent: ProseMirrorNode): string[] => {
+    const blocks: string[] = [];
+    parent.descendants((node) => {
+      if (node.type.name === ImageNode.name) {
+        if (node.attrs.alt) blocks.push(String(node.attrs.alt));
+        return false;
+      }
+      if (node.type.name === 'table') {
+        const rows: string[] = [];
+        node.forEach((row) => rows.push(cellsOf(row).join('\t')));
+        blocks.push(rows.join('\n'));
+        return false;
+      }
+      if (!node.isTextblock) return true;
+      const text = getText(node, { textSerializers });
+      if (text !== '') blocks.push(text);
       return false;
-    }
-    if (!node.isTextblock) return true;
-    const text = getText(node, { textSerializers });
-    if (text !== '') blocks.push(text);
-    return false;
-  });
-  return blocks.join('\n\n');
+    });
+    return blocks;
+  };
+  const cellsOf = (row: ProseMirrorNode): string[] => {
+    const cells: string[] = [];
+    row.forEach((cell) => cells.push(blocksOf(cell).join(' ')));
+    return cells;
+  };
+  return blocksOf(root).join('\n\n');
 }
 
 function htmlPage(title: string, bodyHtml: string): string {

@@ -1,4 +1,4 @@
-import { CONTENT_FIELD, ImageNode, documentExtensions } from '@collab/schema';
+import { CONTENT_FIELD, ImageNode, lightDocumentExtensions } from '@collab/schema';
 import { Extension, type Extensions } from '@tiptap/core';
 import { Collaboration } from '@tiptap/extension-collaboration';
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
@@ -24,7 +24,7 @@ export interface EditorExtensionOptions {
 export function editorExtensions({ session, user, placeholder, onLinkShortcut }: EditorExtensionOptions): Extensions {
   return [
     // The image node shows its file through the session (fetched with the token) and takes pasted images.
-    ...documentExtensions.map((extension) => (extension === ImageNode ? EditorImage.configure({ session: session.images }) : extension)),
+    ...lightDocumentExtensions.map((extension) => (extension === ImageNode ? EditorImage.configure({ session: session.images }) : extension)),
     Collaboration.configure({ document: session.doc, field: CONTENT_FIELD }),
     CollaborationCaret.configure({ provider: session.provider, user }),
     Placeholder.configure({ placeholder }),
