@@ -1,7 +1,7 @@
 import { getSchema } from '@tiptap/core';
 import type { NodeType, MarkType } from '@tiptap/pm/model';
 import { describe, expect, it } from 'vitest';
-import { documentExtensions, lightDocumentExtensions } from './index.js';
+import { TableShape, documentExtensions, documentExtensionsWith } from './index.js';
 
 /** What decides how a document is stored and checked: every type's content, groups and attributes. */
 function shapeOf(types: Record<string, NodeType | MarkType>) {
@@ -14,10 +14,10 @@ function shapeOf(types: Record<string, NodeType | MarkType>) {
   );
 }
 
-describe('lightDocumentExtensions', () => {
+describe('documentExtensionsWith(TableShape)', () => {
   it('has the same schema as documentExtensions, so an editor without the table code keeps every table', () => {
     const full = getSchema(documentExtensions);
-    const light = getSchema(lightDocumentExtensions);
+    const light = getSchema(documentExtensionsWith(TableShape));
     expect(Object.keys(light.nodes)).toEqual(Object.keys(full.nodes));
     expect(shapeOf(light.nodes)).toEqual(shapeOf(full.nodes));
     expect(shapeOf(light.marks)).toEqual(shapeOf(full.marks));

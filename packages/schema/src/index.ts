@@ -1,4 +1,5 @@
-export { documentExtensions, lightDocumentExtensions } from './extensions.js';
+export { documentExtensions, documentExtensionsWith } from './extensions.js';
+export { TableShape } from './table-shape.js';
 export { CONTENT_FIELD, META_MAP, TITLE_KEY, readTitle } from './y-doc-layout.js';
 export { EXPORT_FORMATS, UnexportableContentError, exportDocument, imageFiles, isExportFormat } from './export-document.js';
 export type { ExportFormat, ExportedDocument, ImageSources } from './export-document.js';

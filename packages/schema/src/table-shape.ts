@@ -5,7 +5,7 @@ import { Node } from '@tiptap/core';
  * table editing code (prosemirror-tables: cell selection, Tab between cells, column resizing, commands).
  * Every editor must know the table node, because y-prosemirror deletes from the shared document whatever its
  * schema cannot hold; with this shape an editor shows and keeps tables (their cells are edited like any text)
- * without loading that code, and swaps in the Table extension once a document has a table.
+ * without loading that code, and swaps in the Table extension once a document has a table (documentExtensionsWith).
  */
 export const TableShape = Node.create({
   name: 'table',

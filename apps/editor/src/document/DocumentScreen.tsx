@@ -103,6 +103,8 @@ function DocumentView({ id, token, session }: DocumentScreenProps & { session: S
         </div>
       </header>
       <main className="document">
+        {/* The title field is the page's visible heading; a heading element names the page for assistive tech. */}
+        <h1 className="visually-hidden">{title.trim() || 'Untitled'}</h1>
         <TitleInput title={title} editable={editable} onChange={setTitle} />
         <DocumentEditor session={session} user={shownUser} editable={editable} />
       </main>
