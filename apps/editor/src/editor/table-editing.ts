@@ -12,22 +12,21 @@ const remoteRoundKey = new PluginKey<boolean>('remoteTableRound');
  * again: the table grows without end (prosemirror-tables issue 249). So only a local change is repaired, by the
  * one editor that made it; a table left uneven by a merge shows as it is until someone edits it.
  */
-const LocalTableFixesOnly = Extension.create({
-  name: 'localTableFixesOnly',
-  addProseMirrorPlugins: () => [
-    new Plugin<boolean>({
-      key: remoteRoundKey,
-      state: {
-        init: () => false,
-        // Appended transactions carry their root: the round stays remote or local as a whole.
-        apply: (tr, wasRemote) => (tr.getMeta('appendedTransaction') ? wasRemote : isChangeOrigin(tr)),
-      },
-      filterTransaction: (tr, state) => !(tr.getMeta(fixTablesKey) && remoteRoundKey.getState(state)),
-    }),
-  ],
-});
+export function localTableFixesOnly(): Plugin<boolean> {
+  return new Plugin<boolean>({
+    key: remoteRoundKey,
+    state: {
+      init: () => false,
+      // Appended transactions carry their root: the round stays remote or local as a whole.
+      apply: (tr, wasRemote) => (tr.getMeta('appendedTransaction') ? wasRemote : isChangeOrigin(tr)),
+    },
+    filterTransaction: (tr, state) => !(tr.getMeta(fixTablesKey) && remoteRoundKey.getState(state)),
+  });
+}
 
 /** What replaces TableShape once a document has a table (loaded on demand, see use-table-editing.ts). */
 export const table = Table.configure({ resizable: true });
 /** Added with it. */
-export const tableCompanions: Extensions = [LocalTableFixesOnly];
+export const tableCompanions: Extensions = [
+  Extension.create({ name: 'localTableFixesOnly', addProseMirrorPlugins: () => [localTableFixesOnly()] }),
+];
