@@ -4,6 +4,7 @@ import { TextSelection } from '@tiptap/pm/state';
 import { EditorContent, useEditor } from '@tiptap/react';
 import { IMAGE_TYPES } from '@collab/schema/file-types';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type * as Y from 'yjs';
 import type { Session } from '../collab/session';
 import type { LocalUser } from '../collab/user';
 import { DocumentStats } from './DocumentStats';
@@ -43,7 +44,7 @@ interface Carried {
 
 interface EditorPaneProps extends DocumentEditorProps {
   tables: TableEditing;
-  undoManager: ReturnType<typeof createUndoManager>;
+  undoManager: Y.UndoManager;
 }
 
 function EditorPane({ session, user, editable, tables, undoManager }: EditorPaneProps) {

@@ -33,8 +33,16 @@ export interface EditorExtensionOptions {
  * `default` fragment and brings Yjs undo/redo (only this user's changes are undone), CollaborationCaret shows
  * the others' carets and writes ours, with our name and colour, into awareness; CharacterCount feeds the footer.
  */
-export function editorExtensions(options: EditorExtensionOptions): Extensions {
-  const { session, user, placeholder, undoManager, tableEditing, onTableShown } = options;
+export function editorExtensions({
+  session,
+  user,
+  placeholder,
+  undoManager,
+  tableEditing,
+  onTableShown,
+  onLinkShortcut,
+  onToolbarShortcut,
+}: EditorExtensionOptions): Extensions {
   return [
     // The image node shows its file through the session (fetched with the token) and takes pasted images.
     ...documentExtensionsWith(tableEditing?.table ?? reportingTableShape(onTableShown)).map((extension) =>
@@ -50,11 +58,11 @@ export function editorExtensions(options: EditorExtensionOptions): Extensions {
       addKeyboardShortcuts: () => ({
         'Mod-k': ({ editor }) => {
           if (!editor.isEditable) return false;
-          options.onLinkShortcut();
+          onLinkShortcut();
           return true;
         },
         'Alt-F10': () => {
-          options.onToolbarShortcut();
+          onToolbarShortcut();
           return true;
         },
       }),
