@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { canvasPng, pasteFiles } from '../fixtures/images.js';
 import { expect, test } from '../fixtures/users.js';
 
 /**
@@ -19,8 +20,8 @@ test('the home page, listing a document', async ({ alice }) => {
   await expectNoViolations(alice.page, 'the home page');
 });
 
-test('a document with every kind of content and a table, its dialogs and menus, and its read-only view', async ({ alice, bob }) => {
-  // Six axe runs over a full page.
+test('a document with every kind of content, an image and a table, its dialogs and menus, and its read-only view', async ({ alice, bob }) => {
+  // Seven axe runs over a full page.
   test.slow();
   await alice.createDocument();
   await alice.page.getByTestId('document-title').fill('Everything');
@@ -43,11 +44,20 @@ test('a document with every kind of content and a table, its dialogs and menus, 
     if (index > 0) await alice.page.keyboard.press('Tab');
     await alice.type(text);
   }
-  // The cursor is in the table: its toolbar group shows too.
+  await alice.focusBlock(0, 'end');
+  await pasteFiles(alice.page, [await canvasPng(alice.page, 64, 48)]);
+  await expect(alice.editor.locator('img[data-file-sha]')).toBeVisible();
+  await expect(alice.editor.getByTestId('upload-progress')).toBeHidden();
+  // The cursor in the table: its toolbar group shows too.
+  await alice.focusCell(1, 0);
   await expect(alice.button('Delete table')).toBeVisible();
   await expect(alice.editor.locator('li[data-checked="true"]')).toHaveCount(1);
   await alice.expectSaved();
   await expectNoViolations(alice.page, 'a document page');
+  // A selected image shows its alt text field.
+  await alice.editor.locator('img[data-file-sha]').click();
+  await expect(alice.page.getByTestId('image-alt')).toBeVisible();
+  await expectNoViolations(alice.page, 'a document page with an image selected');
 
   await alice.page.getByTestId('share').click();
   await expect(alice.page.getByTestId('share-dialog')).toBeVisible();
@@ -67,5 +77,6 @@ test('a document with every kind of content and a table, its dialogs and menus, 
 
   await bob.open(viewUrl);
   await expect(bob.editor.locator('table')).toHaveCount(1);
+  await expect(bob.editor.locator('img[data-file-sha]')).toBeVisible();
   await expectNoViolations(bob.page, 'a read-only document page');
 });
