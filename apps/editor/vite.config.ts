@@ -46,8 +46,10 @@ export default defineConfig({
     chunkSizeWarningLimit: 600,
     rolldownOptions: {
       treeshake: {
-        // @collab/schema also exports the server's Markdown export, which the editor never calls. These packages
-        // declare no `sideEffects`, so without this rule the unused Markdown renderer (marked) would ship anyway.
+        // @collab/schema also exports the server's Markdown export, which the editor never calls, and the full
+        // schema with TipTap's Table, which the editor loads in a chunk of its own (editor/table-editing.ts).
+        // These packages declare no `sideEffects`, so without this rule the unused Markdown renderer (marked)
+        // and prosemirror-tables would ship in the document's chunk anyway.
         moduleSideEffects: [{ test: /[\\/]node_modules[\\/](@tiptap[\\/](markdown|extension-table|pm[\\/]dist[\\/]tables)|marked|prosemirror-tables)[\\/]/, sideEffects: false }],
       },
     },
