@@ -3,7 +3,8 @@ import type { Role } from '../auth/tokens.js';
 import type { Limits } from '../config.js';
 import type { Logger, Metrics } from '../observability.js';
 import { type ClientMessage, CloseCode, ProtocolError, decodeMessage, encodePermissionDenied } from './protocol.js';
-import type { Peer, Room } from './room.js';
+import type { Peer } from './peer.js';
+import type { Room } from './room.js';
 import type { Rooms } from './rooms.js';
 import { TokenBucket } from './token-bucket.js';
 

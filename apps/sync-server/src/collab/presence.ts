@@ -1,7 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import type { Peer } from './peer.js';
 import { type AwarenessEntry, encodeAwareness, encodeAwarenessEntries } from './protocol.js';
-import type { Peer } from './room.js';
 
 /**
  * A document's awareness (names, colours, carets) and who may change which part of it. Awareness is
@@ -18,11 +18,10 @@ export class Presence {
    * `broadcast` gets every change as a frame for the peers and as a bare awareness update, with the peer
    * that made it (`null` for states the server itself timed out).
    */
-  constructor(
-    doc: Y.Doc,
-    private readonly broadcast: (frame: Uint8Array, update: Uint8Array, from: Peer | null) => void,
-  ) {
-    this.awareness = new awarenessProtocol.Awareness(doc);
+  constructor(private readonly broadcast: (frame: Uint8Array, update: Uint8Array, from: Peer | null) => void) {
+    // Awareness takes a Y.Doc only for the server's own client id. Not the document's: that one is replaced
+    // when the room reloads it from the store, and destroying it would destroy the awareness with it.
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     // The server is not a user: without this, its own empty state would show up in every presence list.
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.onUpdate);

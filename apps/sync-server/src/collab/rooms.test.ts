@@ -6,7 +6,7 @@ import { createHealth } from '../health.js';
 import { createLogger, createMetrics } from '../observability.js';
 import { makeTempDir } from '../test/helpers.js';
 import { singleProcess } from './presence-bus.js';
-import type { Peer } from './room.js';
+import type { Peer } from './peer.js';
 import { type Rooms, createRooms } from './rooms.js';
 
 /** A peer that records what it is sent. */
@@ -60,7 +60,7 @@ describe('the room registry', () => {
     const joined = await Promise.all(Array.from({ length: 10 }, () => rooms.join('shared', recordingPeer())));
     expect(loads).toBe(1);
     expect(new Set(joined).size).toBe(1);
-    expect(joined[0]!.doc.getText('t').toString()).toBe('hello');
+    expect(await joined[0]!.readStored((doc) => doc.getText('t').toString())).toBe('hello');
     expect(joined[0]!.size).toBe(10);
   });
 
@@ -92,7 +92,7 @@ describe('the room registry', () => {
     await vi.advanceTimersByTimeAsync(1_000); // the unload starts: drain, compact, destroy
     const reloaded = await rooms.join('busy', recordingPeer());
     expect(reloaded).not.toBe(room);
-    expect(reloaded.doc.getText('t').toString()).toBe('written just before leaving');
+    expect(await reloaded.readStored((doc) => doc.getText('t').toString())).toBe('written just before leaving');
     expect(loads).toBe(2);
   });
 

@@ -2,9 +2,10 @@ import type { DocStore, OpenDoc } from '@collab/persistence';
 import type * as Y from 'yjs';
 import type { Health } from '../health.js';
 import type { Logger, Metrics } from '../observability.js';
+import type { Peer } from './peer.js';
 import type { PresenceBus } from './presence-bus.js';
 import { CloseCode } from './protocol.js';
-import { type Peer, Room } from './room.js';
+import { Room } from './room.js';
 
 /** The registry of loaded documents: it alone decides when a room is loaded and unloaded. */
 export interface Rooms {
@@ -16,8 +17,11 @@ export interface Rooms {
   join(docId: string, peer: Peer): Promise<Room>;
   /** Removes `peer`; a room left empty is unloaded after the grace period unless someone joins. */
   leave(room: Room, peer: Peer): void;
-  /** The live Y.Doc of a loaded document (not one still loading or unloading), for read-only use. */
-  loadedDoc(docId: string): Y.Doc | undefined;
+  /**
+   * Runs `read` on a loaded document (not one still loading or unloading) as stored, between its write
+   * rounds (see `Room.readStored`); undefined if the document is not loaded.
+   */
+  readLoaded<T>(docId: string, read: (doc: Y.Doc) => T): Promise<T> | undefined;
   /** Number of documents loaded now. */
   readonly size: number;
   /** Closes every peer, writes what they sent before that, compacts and unloads every room. Joins reject. */
@@ -75,7 +79,7 @@ export function createRooms({
       metrics.storeErrors.inc({ operation: 'load' });
       throw err;
     }
-    detachPresence.set(room, presenceBus.attach(docId, room));
+    detachPresence.set(room, presenceBus.attach(docId, room.cluster));
     metrics.documentsLoaded.inc();
     loaded.set(docId, room);
     return room;
@@ -149,8 +153,8 @@ export function createRooms({
       unloadTimers.set(room, timer);
     },
 
-    loadedDoc(docId) {
-      return loaded.get(docId)?.doc;
+    readLoaded(docId, read) {
+      return loaded.get(docId)?.readStored(read);
     },
 
     get size() {

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import * as Y from 'yjs';
 import type { Tokens } from '../auth/tokens.js';
+import { RoomGoneError } from '../collab/room.js';
 import type { Rooms } from '../collab/rooms.js';
 import { bearerToken } from './bearer.js';
 import { fileUrl } from './files.js';
@@ -25,7 +26,7 @@ const loadSchema = () => (schema ??= import('@collab/schema'));
 
 /**
  * `GET /api/docs/:id/export?format=json|html|markdown|text`, with a view or edit token as a Bearer header or
- * `?token=`. Renders with the editor's own schema (@collab/schema), from the live document when it is loaded.
+ * `?token=`. Renders with the editor's own schema (@collab/schema), from the document as stored.
  */
 export function exportRoutes({ store, files, rooms, tokens, publicUrl }: ExportDeps): Hono {
   return new Hono().get('/api/docs/:id/export', async (c) => {
@@ -67,12 +68,12 @@ export function exportRoutes({ store, files, rooms, tokens, publicUrl }: ExportD
     return { src: (sha) => dataUris.get(sha) };
   }
 
-  /** Runs `read` on the live document, or on a copy loaded from the store when nobody has it open. */
+  /**
+   * Runs `read` on a copy of the document as stored. A copy, because `read` waits for the images' files and
+   * the live document may take a write meanwhile.
+   */
   async function withDoc<T>(docId: string, read: (doc: Y.Doc) => Promise<T>): Promise<T> {
-    const live = rooms.loadedDoc(docId);
-    if (live) return read(live);
-    const state = await store.load(docId);
-    if (!state && !(await store.meta(docId))) throw new HTTPException(404, { message: 'no such document' });
+    const state = await storedState(docId);
     const doc = new Y.Doc();
     try {
       if (state) Y.applyUpdate(doc, state);
@@ -80,6 +81,25 @@ export function exportRoutes({ store, files, rooms, tokens, publicUrl }: ExportD
     } finally {
       doc.destroy();
     }
+  }
+
+  /**
+   * The document's whole state as stored: the live room's, taken between its write rounds (never with updates
+   * not yet stored), or the store's when nobody has it open.
+   */
+  async function storedState(docId: string): Promise<Uint8Array | null> {
+    const live = rooms.readLoaded(docId, (doc) => Y.encodeStateAsUpdate(doc));
+    if (live) {
+      try {
+        return await live;
+      } catch (err) {
+        // Unloaded while the read waited for a write round: the store has everything it held.
+        if (!(err instanceof RoomGoneError)) throw err;
+      }
+    }
+    const state = await store.load(docId);
+    if (!state && !(await store.meta(docId))) throw new HTTPException(404, { message: 'no such document' });
+    return state;
   }
 }
 
