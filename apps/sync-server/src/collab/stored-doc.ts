@@ -75,6 +75,20 @@ export class StoredDoc {
     return this.pristine && hasNothing ? encodeSyncStep2Of(this.pristine) : encodeSyncStep2(this.doc, stateVector);
   }
 
+  /**
+   * The doc's state vector before `applied` (what it emitted while applying them) were integrated: each
+   * update Yjs emits starts, for each client, where that client's clock stood before it.
+   */
+  stateVectorBefore(applied: readonly Applied[]): Uint8Array {
+    const clocks = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    for (const { update } of applied) {
+      for (const [client, clock] of Y.parseUpdateMeta(update).from) {
+        clocks.set(client, Math.min(clocks.get(client) ?? clock, clock));
+      }
+    }
+    return Y.encodeStateVector(clocks);
+  }
+
   /** The whole document as one update. */
   encodeState(): Uint8Array {
     return Y.encodeStateAsUpdate(this.doc);

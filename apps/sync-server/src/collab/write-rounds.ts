@@ -1,4 +1,5 @@
 import type { DocStore } from '@collab/persistence';
+import * as Y from 'yjs';
 import type { Health } from '../health.js';
 import type { Logger, Metrics } from '../observability.js';
 import { type Applied, type Batch, mergeIntoBatches } from './batches.js';
@@ -14,6 +15,9 @@ interface Received {
   update: Uint8Array;
 }
 
+/** Waits between attempts to reload the document from a store that fails, doubling up to the last. */
+const RELOAD_RETRY_MS = [100, 200, 500, 1_000, 2_000];
+
 export interface WriteRoundsDeps {
   docId: string;
   store: DocStore;
@@ -22,7 +26,7 @@ export interface WriteRoundsDeps {
   health: Health;
   /** The room's peers, who receive what is stored. */
   peers: ReadonlySet<Peer>;
-  /** Called once when the doc can no longer be trusted to match the store. */
+  /** Called once if a round fails in a way nothing was prepared for (a bug): the room is dropped. */
   onBroken(reason: string): void;
 }
 
@@ -31,14 +35,23 @@ export interface WriteRoundsDeps {
  * one to the doc, appends what the doc integrated (Yjs's own encoding: never a client's raw bytes) to the
  * store in one write, and only then relays it. Between rounds the doc holds exactly what is stored, and
  * that is when reads run (`whenStored`): nothing leaves the server before it is stored.
+ *
+ * When the doc stops matching the store (the append failed, or Yjs failed midway through an update), the
+ * writers of everything not stored are closed with 4503 (their clients keep their edits and resend them
+ * when they reconnect) and the doc is reloaded from the store. Until it is, reads wait and new writers are
+ * closed with 4503 at once; the other peers stay connected and never receive anything the store lacks.
  */
 export class WriteRounds {
   /** Updates received since the last round, from a peer or (`REMOTE_ORIGIN`) stored by another process. */
   private incoming: Received[] = [];
-  /** Reads that arrived during a round, run when it ends. */
+  /** Reads that arrived while the doc could differ from the store, run once it cannot. */
   private waitingReads: Array<(doc: StoredDoc | null) => void> = [];
   private round: Promise<void> | null = null;
-  private broken = false;
+  /** Set while the doc is being reloaded from the store. */
+  private reloading: Promise<void> | null = null;
+  private stopped = false;
+  /** Ends the wait before the next reload attempt early, when the room is dropped. */
+  private wakeReload: (() => void) | null = null;
   private stored = new StoredDoc(null);
   /** Whether anything was appended since load, i.e. whether unloading should compact. */
   dirty = false;
@@ -53,6 +66,7 @@ export class WriteRounds {
 
   /** Queues a validated update from a peer for the next round. */
   receive(peer: Peer, update: Uint8Array): void {
+    if (this.reloading) return refuse(peer);
     this.enqueue(peer, update);
   }
 
@@ -65,16 +79,19 @@ export class WriteRounds {
   }
 
   /**
-   * Runs `read` when the doc equals the store: now if no round is under way, else when the round ends. It
-   * gets null instead if the room is dropped first.
+   * Runs `read` when the doc equals the store: now if no round or reload is under way, else once it is
+   * over. It gets null instead if the room is dropped first.
    */
   whenStored(read: (doc: StoredDoc | null) => void): void {
-    if (this.broken) read(null);
-    else if (this.round) this.waitingReads.push(read);
+    if (this.stopped) read(null);
+    else if (this.round || this.reloading) this.waitingReads.push(read);
     else read(this.stored);
   }
 
-  /** Resolves once every update received so far has been stored (or refused). */
+  /**
+   * Resolves once every update received so far has been stored or refused. A reload in progress is not
+   * waited for: what arrives meanwhile is refused at once.
+   */
   async drain(): Promise<void> {
     while (this.round) await this.round;
   }
@@ -86,52 +103,63 @@ export class WriteRounds {
   }
 
   private stop(): void {
-    this.broken = true;
+    this.stopped = true;
     this.incoming = [];
+    this.wakeReload?.();
     this.runWaitingReads(null);
   }
 
   private enqueue(origin: Received['origin'], update: Uint8Array): void {
-    if (this.broken) return;
+    if (this.stopped) return;
     this.incoming.push({ origin, update });
+    if (!this.reloading) this.startRounds();
+  }
+
+  private startRounds(): void {
     this.round ??= this.runRounds().catch((err: unknown) => {
       // Never an unhandled rejection: that would end the process for every document.
       this.deps.logger.error({ err, docId: this.deps.docId }, 'write round failed');
       this.round = null;
-      this.break('internal error');
+      this.stop();
+      this.deps.onBroken('internal error');
     });
   }
 
   private async runRounds(): Promise<void> {
     // Updates that arrive from many sockets in the same turn of the event loop share one round.
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.incoming.length > 0 && !this.broken) {
+    while (this.incoming.length > 0 && !this.stopped && !this.reloading) {
       const received = this.incoming;
       this.incoming = [];
       const applied: Applied[] = [];
-      if (!this.apply(received, applied)) break;
+      if (!this.apply(received, applied)) {
+        this.unstored(received, applied, 'document reloading');
+        break;
+      }
       // Updates other processes stored are only relayed; this process's own are stored first.
       const remote = mergeIntoBatches(applied.filter((a) => a.origin === REMOTE_ORIGIN));
       const local = applied.filter((a) => a.origin !== REMOTE_ORIGIN);
       const localBatches = mergeIntoBatches(local);
-      if (local.length > 0 && !(await this.persist(localBatches, local))) break;
+      if (local.length > 0 && !(await this.persist(localBatches, local))) {
+        this.unstored(received, applied, 'storage unavailable');
+        break;
+      }
       this.relay([...remote, ...localBatches]);
       this.runWaitingReads(this.stored);
     }
     this.round = null;
-    if (!this.broken) this.runWaitingReads(this.stored);
+    if (!this.reloading && !this.stopped) this.runWaitingReads(this.stored);
   }
 
+  /** Applies a round's updates; false if Yjs failed midway through one (its sender is closed with 4400). */
   private apply(received: readonly Received[], applied: Applied[]): boolean {
     for (const { origin, update } of received) {
       try {
         this.stored.apply(update, origin, applied);
       } catch (err) {
-        // Yjs may have integrated part of it before throwing: this doc no longer matches the store.
         this.deps.metrics.rejectedMessages.inc({ reason: 'unappliable-update' });
         this.deps.logger.warn({ err, docId: this.deps.docId }, 'an update could not be applied; reloading the document');
         if (origin !== REMOTE_ORIGIN) origin.close(CloseCode.BadRequest, 'update could not be applied');
-        this.break('document reloading');
         return false;
       }
       // Remote updates arrive in the store's order, so their dependencies are already here: only a peer can
@@ -159,9 +187,6 @@ export class WriteRounds {
       metrics.storeErrors.inc({ operation: 'append' });
       health.storeFailed();
       logger.error({ err, docId, updates: applied.length }, 'store append failed');
-      // The doc holds updates the store does not: everyone reconnects ("try again later") and resends
-      // what the reloaded document lacks.
-      this.break('storage unavailable');
       return false;
     } finally {
       stopTimer();
@@ -176,17 +201,69 @@ export class WriteRounds {
   }
 
   /**
+   * The doc holds `applied`, which the store may not: closes the writers of everything not stored (this
+   * round's and those waiting for the next) and reloads the doc. Updates other processes stored need no
+   * writer: the reloaded doc has those of this round, and those waiting are applied after it.
+   */
+  private unstored(received: readonly Received[], applied: readonly Applied[], reason: string): void {
+    const writers = new Set<Peer>();
+    for (const { origin } of [...received, ...this.incoming]) if (origin !== REMOTE_ORIGIN) writers.add(origin);
+    this.incoming = this.incoming.filter(({ origin }) => origin === REMOTE_ORIGIN);
+    for (const writer of writers) refuse(writer, reason);
+    this.deps.logger.warn({ docId: this.deps.docId, writers: writers.size }, `closed the writers of unstored updates: ${reason}`);
+    this.reloading = this.reload(this.stored.stateVectorBefore(applied));
+  }
+
+  /**
+   * Replaces the doc with the store's, retrying until the store answers. What the store holds beyond
+   * `relayed` (the state every peer was sent: a failed append may have been written after all, and other
+   * processes may have appended) is relayed to every peer, so that they converge with the store.
+   */
+  private async reload(relayed: Uint8Array): Promise<void> {
+    const { store, docId, metrics, logger } = this.deps;
+    for (let attempt = 0; !this.stopped; attempt++) {
+      let state: Uint8Array | null;
+      try {
+        state = await store.load(docId);
+      } catch (err) {
+        metrics.storeErrors.inc({ operation: 'load' });
+        logger.warn({ err, docId, attempt }, 'reloading the document from the store failed; retrying');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, RELOAD_RETRY_MS[Math.min(attempt, RELOAD_RETRY_MS.length - 1)]);
+          this.wakeReload = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeReload = null;
+        continue;
+      }
+      if (this.stopped) return;
+      this.stored.destroy();
+      this.stored = new StoredDoc(state);
+      if (state) this.sendToAll(encodeUpdate(Y.diffUpdate(state, relayed)));
+      this.reloading = null;
+      this.runWaitingReads(this.stored);
+      if (this.incoming.length > 0) this.startRounds();
+      return;
+    }
+  }
+
+  /**
    * One frame per batch, the same bytes for every peer. A peer that sent the whole batch gets nothing back;
    * one that sent part of it gets the whole (Yjs ignores what it already has), which costs it a few bytes
    * and saves encoding a frame per peer.
    */
   private relay(batches: Batch[]): void {
     for (const { update, origins } of batches) {
-      const frame = encodeUpdate(update);
       const [onlyOrigin] = origins.size === 1 ? origins : [];
-      for (const peer of this.deps.peers) {
-        if (peer !== onlyOrigin) peer.send(frame);
-      }
+      this.sendToAll(encodeUpdate(update), onlyOrigin);
+    }
+  }
+
+  private sendToAll(frame: Uint8Array, except?: unknown): void {
+    for (const peer of this.deps.peers) {
+      if (peer !== except) peer.send(frame);
     }
   }
 
@@ -195,10 +272,9 @@ export class WriteRounds {
     this.waitingReads = [];
     for (const read of waiting) read(doc);
   }
+}
 
-  private break(reason: string): void {
-    if (this.broken) return;
-    this.stop();
-    this.deps.onBroken(reason);
-  }
+/** A writer whose updates cannot be stored now: its client keeps them and resends them when it reconnects. */
+function refuse(writer: Peer, reason = 'storage unavailable'): void {
+  writer.close(CloseCode.Unavailable, reason);
 }
