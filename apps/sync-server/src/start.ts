@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { DocStore } from '@collab/persistence';
-import { WebSocketServer } from 'ws';
 import { createApp } from './app.js';
 import { openBackend } from './backend.js';
 import { resolveSecret } from './auth/secret.js';
@@ -14,7 +13,7 @@ import { createConnectionLimits } from './collab/connection-limits.js';
 import { createHeartbeat } from './collab/heartbeat.js';
 import { createRooms } from './collab/rooms.js';
 import { createHealth } from './health.js';
-import { acceptCollabSockets } from './http/collab.js';
+import { acceptCollabSockets, createCollabSocketServer } from './http/collab.js';
 import { createClientInfo } from './http/client.js';
 import { startFileCollector } from './files/file-collector.js';
 import { createRateLimiter } from './http/rate-limit.js';
@@ -47,8 +46,6 @@ export interface RunningServer {
 }
 
 const DEFAULT_EDITOR_DIR = fileURLToPath(new URL('../../editor/dist', import.meta.url));
-/** `ws` refuses frames above this outright (1009); ours is checked first so the client gets 4413. */
-const PAYLOAD_CEILING_SLACK = 64 * 1024;
 
 /** Opens the store, builds the app and listens. Everything the process owns is released by `close`. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -87,7 +84,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR,
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes + PAYLOAD_CEILING_SLACK });
+  const wss = createCollabSocketServer(limits.maxMessageBytes);
   acceptCollabSockets(server, wss, {
     rooms,
     tokens,

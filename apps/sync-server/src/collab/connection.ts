@@ -17,6 +17,8 @@ export interface ConnectionDeps {
 
 /** How many updates a client may send before its sync step 2; an honest one sends a few keystrokes at most. */
 const MAX_HELD_UPDATES = 1_000;
+/** The `ws` error codes of a message over its `maxPayload` (the second: a length past 2^53). */
+const TOO_LARGE = new Set(['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH']);
 /** A socket asked to close is cut off after this long, so that a peer that never answers holds nothing. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -64,10 +66,7 @@ export class Connection implements Peer {
   receive(data: Uint8Array | string): void {
     if (this.closed) return;
     if (typeof data === 'string') return this.reject('text-frame', CloseCode.BadRequest, 'text frames are not accepted');
-    const { maxMessageBytes } = this.deps.limits;
-    if (data.byteLength > maxMessageBytes) {
-      return this.reject('too-large', CloseCode.TooLarge, `message larger than ${maxMessageBytes} bytes`);
-    }
+    // Messages over MAX_MESSAGE_BYTES never get here: the socket refuses them (see `refusedBySocket`).
     if (!this.messageBudget.take() || !this.byteBudget.take(data.byteLength)) {
       return this.reject('rate-limit', CloseCode.Unavailable, 'rate limit exceeded');
     }
@@ -89,6 +88,18 @@ export class Connection implements Peer {
     this.closed = true;
     this.socket.close(code, reason);
     setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  /**
+   * The socket refused what the client sent and is closing itself: a frame that breaks the protocol
+   * (1002), or a message over MAX_MESSAGE_BYTES (4413, refused from its header, before it is buffered).
+   */
+  refusedBySocket(err: Error & { code?: string }): void {
+    if (this.closed) return;
+    this.closed = true;
+    const reason = TOO_LARGE.has(err.code ?? '') ? 'too-large' : 'malformed';
+    this.deps.metrics.rejectedMessages.inc({ reason });
+    this.deps.logger.warn({ docId: this.docId, reason }, 'closing connection: ' + err.message);
   }
 
   /** The socket has closed, whoever closed it. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Hono } from 'hono';
-import type { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Role, Tokens } from '../auth/tokens.js';
 import { Refusal, admit } from '../collab/admission.js';
 import { Connection, type ConnectionDeps } from '../collab/connection.js';
@@ -18,6 +18,31 @@ export interface CollabDeps extends ConnectionDeps {
 }
 
 const PREFIX = '/collab/';
+/** RFC 6455's "message too big", which `ws` closes with when a message exceeds its `maxPayload`. */
+const MESSAGE_TOO_BIG = 1009;
+
+/**
+ * A socket that closes with 4413 where `ws` would close with 1009.
+ *
+ * `ws` enforces MAX_MESSAGE_BYTES itself, as `maxPayload`: it reads a frame's length from its header and
+ * refuses the message before buffering any of its payload, which is the only place a 64 MiB frame can be
+ * refused without holding it. But it closes with 1009, which the stock client takes as "reconnect": it
+ * would come back and send the same oversized state for ever. `ws` has no option for that close code; it
+ * does let the server choose the class of its sockets (the `WebSocket` option) and closes through their
+ * public `close` method, so this subclass turns that one code into ours. Checking sizes after `ws` instead
+ * would mean a ceiling above ours and a frame up to that ceiling buffered in full.
+ */
+class CollabSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    if (code === MESSAGE_TOO_BIG) super.close(CloseCode.TooLarge, 'message too large');
+    else super.close(code, data);
+  }
+}
+
+/** The WebSocket server of the sync endpoint; messages over `maxMessageBytes` close with 4413. */
+export function createCollabSocketServer(maxMessageBytes: number): WebSocketServer {
+  return new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, WebSocket: CollabSocket });
+}
 
 /** `GET /collab/...` without an upgrade: say what the endpoint is for. */
 export function collabRoutes(): Hono {
@@ -61,8 +86,8 @@ export function acceptCollabSockets(server: Server, wss: WebSocketServer, deps: 
       if (socket.destroyed) return;
       wss.handleUpgrade(request, socket, head, (ws) => {
         socket.off('error', ignore);
-        // Without a listener, an error (a frame that breaks the protocol) would be thrown: ws closes the
-        // socket itself, with 1002 or 1009.
+        // Without a listener, an error (a frame that breaks the protocol, or one too large) would be thrown:
+        // ws closes the socket itself, with 1002, or 4413 (see CollabSocket).
         ws.on('error', ignore);
         then(ws);
       });
@@ -74,6 +99,7 @@ export function acceptCollabSockets(server: Server, wss: WebSocketServer, deps: 
     if (full) return ws.close(CloseCode.Unavailable, full);
     heartbeat.watch(ws);
     const connection = new Connection(ws, docId, role, deps);
+    ws.on('error', (err: Error) => connection.refusedBySocket(err));
     ws.on('message', (data: Buffer, isBinary: boolean) => connection.receive(isBinary ? data : data.toString()));
     ws.once('close', (code: number) => {
       connectionLimits.release(docId);
