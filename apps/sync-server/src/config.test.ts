@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       previousSecrets: [],
       publicUrl: 'http://localhost:1234',
       allowedOrigins: [],
-      trustProxy: false,
+      trustedProxies: 0,
       logLevel: 'info',
       limits: {
         maxMessageBytes: 16 * 1024 * 1024,
@@ -52,7 +52,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://docs.example.org',
       logLevel: 'info',
       allowedOrigins: ['https://docs.example.org', 'https://intranet.example.org'],
-      trustProxy: true,
+      trustedProxies: 1,
       limits: expect.objectContaining({ maxFileBytes: 2048, filesPerMinute: 5 }),
     });
   });
@@ -62,17 +62,43 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT="70000" is invalid: must be at most 65535'],
     [{ PUBLIC_URL: 'ftp://files' }, 'PUBLIC_URL="ftp://files" is invalid: must be an http:// or https:// URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud" is invalid'],
-    [{ COLLAB_SECRET: 'short' }, 'COLLAB_SECRET="short" is invalid: must be at least 32 characters long'],
+    [{ COLLAB_SECRET: 'short' }, 'COLLAB_SECRET is invalid: must be at least 32 characters long'],
     [{ MAX_MESSAGE_BYTES: '10' }, 'MAX_MESSAGE_BYTES="10" is invalid: must be at least 1024'],
-    [{ ALLOWED_ORIGINS: 'https://ok.org,https://bad.org/path' }, 'ALLOWED_ORIGINS="https://ok.org,https://bad.org/path" is invalid'],
+    [{ ALLOWED_ORIGINS: 'https://ok.org,https://bad.org/path' }, 'ALLOWED_ORIGINS="https://ok.org,https://bad.org/path" (entry 2) is invalid'],
     [{ MAX_FILE_BYTES: '10MB' }, 'MAX_FILE_BYTES="10MB" is invalid: must be a whole number'],
     [{ FILES_RATE_LIMIT: '0' }, 'FILES_RATE_LIMIT="0" is invalid: must be at least 1'],
-    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes" is invalid: must be true or false'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes" is invalid: must be true, false, or the number of proxies in front'],
+    [{ TRUST_PROXY: '33' }, 'TRUST_PROXY="33" is invalid: must be true, false, or the number of proxies in front'],
     [{ COLLAB_PREVIOUS_SECRETS: 'x'.repeat(40) }, 'COLLAB_SECRET is required with COLLAB_PREVIOUS_SECRETS'],
     [{ DATABASE_URL: 'postgres://db/collab' }, 'REDIS_URL is required'],
     [{ REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://db/collab' }, 'COLLAB_SECRET is required in cluster mode'],
   ])('refuses %o with a line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it.each([
+    ['false', 0],
+    ['0', 0],
+    ['true', 1],
+    ['1', 1],
+    ['2', 2],
+  ])('reads TRUST_PROXY=%s as %i trusted proxies', (value, proxies) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustedProxies).toBe(proxies);
+  });
+
+  const SECRET = 'hunter2-hunter2-but-too-short';
+  it.each([
+    [{ COLLAB_SECRET: SECRET }, 'COLLAB_SECRET is invalid: must be at least 32 characters long'],
+    [
+      { COLLAB_SECRET: 'k'.repeat(40), COLLAB_PREVIOUS_SECRETS: `${'o'.repeat(40)},${SECRET}` },
+      'COLLAB_PREVIOUS_SECRETS (entry 2) is invalid: must be at least 32 characters long',
+    ],
+    [{ REDIS_URL: `http://collab:${SECRET}@redis:6379` }, 'REDIS_URL="http://collab:***@redis:6379/" is invalid'],
+    [{ DATABASE_URL: `mysql://collab:${SECRET}@db/collab?sslpassword=${SECRET}` }, 'DATABASE_URL="mysql://collab:***@db/collab" is invalid'],
+    [{ DATABASE_URL: `postgres://collab:${SECRET}@[db/collab` }, 'DATABASE_URL (not shown: it may hold a password) is invalid'],
+  ])('never shows a secret: %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(env)).not.toThrow(SECRET);
   });
 });

@@ -15,8 +15,11 @@ export interface Config {
   publicUrl: string;
   /** Browser origins allowed to open sockets and create documents; empty: any. */
   allowedOrigins: string[];
-  /** Take the client address from X-Forwarded-For (set when a reverse proxy is in front). */
-  trustProxy: boolean;
+  /**
+   * How many reverse proxies are in front, each appending to X-Forwarded-For the address it received the
+   * request from. The client address is the entry the outermost of them wrote; 0: the socket's peer.
+   */
+  trustedProxies: number;
   logLevel: LogLevel;
   limits: Limits;
   cluster: { redisUrl: string; databaseUrl: string } | undefined;
@@ -54,12 +57,12 @@ export class ConfigError extends Error {
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
-const integer = (min: number, max: number) =>
+const integer = (min: number, max: number, message?: string) =>
   z
     .string()
-    .regex(/^\d+$/, 'must be a whole number')
+    .regex(/^\d+$/, message ?? 'must be a whole number')
     .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .pipe(z.number().min(min, message ?? `must be at least ${min}`).max(max, message ?? `must be at most ${max}`));
 const list = (item: z.ZodString) =>
   z
     .string()
@@ -77,7 +80,11 @@ const schema = z.object({
   ALLOWED_ORIGINS: list(
     z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://docs.example.org, without a path'),
   ).default([]),
-  TRUST_PROXY: z.enum(['true', 'false', '1', '0'], 'must be true or false').default('false').transform((v) => v === 'true' || v === '1'),
+  TRUST_PROXY: z
+    .string()
+    .transform((v) => (v === 'true' ? '1' : v === 'false' ? '0' : v))
+    .pipe(integer(0, 32, 'must be true, false, or the number of proxies in front (at most 32)'))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_BYTES: integer(KIB, 1024 * MIB).default(16 * MIB),
   MAX_AWARENESS_BYTES: integer(KIB, 16 * MIB).default(64 * KIB),
@@ -93,6 +100,27 @@ const schema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
 });
 
+/** Variables whose values are keys: an error names them and never shows the value. */
+const SECRETS = new Set(['COLLAB_SECRET', 'COLLAB_PREVIOUS_SECRETS']);
+/** Variables holding URLs, which may carry a password (in the user part, or as a query parameter). */
+const URLS = new Set(['REDIS_URL', 'DATABASE_URL', 'PUBLIC_URL']);
+
+/**
+ * How an error shows a variable: `NAME="value"`, except that a key is named only, and a URL is shown
+ * without its password and query, or not at all if it does not parse (a secret may be anywhere in it).
+ * Error lines end up in terminals, CI logs and support requests.
+ */
+function shown(name: string, value: string): string {
+  if (SECRETS.has(name)) return name;
+  if (!URLS.has(name)) return `${name}=${JSON.stringify(value)}`;
+  if (!URL.canParse(value)) return `${name} (not shown: it may hold a password)`;
+  const url = new URL(value);
+  if (!url.password && !url.search) return `${name}=${JSON.stringify(value)}`;
+  if (url.password) url.password = '***';
+  url.search = '';
+  return `${name}=${JSON.stringify(url.href)}`;
+}
+
 /**
  * Validates the environment. Empty strings count as unset, so `PORT= npm start` takes the default.
  * Throws a ConfigError naming the first bad variable.
@@ -103,7 +131,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    throw new ConfigError(`${name}=${JSON.stringify(present[name] ?? '')} is invalid: ${issue.message}`);
+    const entry = typeof issue.path[1] === 'number' ? ` (entry ${issue.path[1] + 1})` : '';
+    throw new ConfigError(`${shown(name, present[name] ?? '')}${entry} is invalid: ${issue.message}`);
   }
   const vars = parsed.data;
   if (Boolean(vars.REDIS_URL) !== Boolean(vars.DATABASE_URL)) {
@@ -125,7 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     previousSecrets: vars.COLLAB_PREVIOUS_SECRETS,
     publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     allowedOrigins: vars.ALLOWED_ORIGINS,
-    trustProxy: vars.TRUST_PROXY,
+    trustedProxies: vars.TRUST_PROXY ?? 0,
     logLevel: vars.LOG_LEVEL,
     limits: Object.freeze({
       maxMessageBytes: vars.MAX_MESSAGE_BYTES,

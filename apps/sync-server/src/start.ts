@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { DocStore } from '@collab/persistence';
-import { createApp } from './app.js';
+import type { Hono } from 'hono';
+import { type AppDeps, createApp } from './app.js';
 import { openBackend } from './backend.js';
 import { resolveSecret } from './auth/secret.js';
 import { createTokens } from './auth/tokens.js';
@@ -47,8 +48,15 @@ export interface RunningServer {
 
 const DEFAULT_EDITOR_DIR = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 
-/** Opens the store, builds the app and listens. Everything the process owns is released by `close`. */
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+/** The server without a port: its store, rooms and HTTP app. Tests call the app's routes in process. */
+export interface ServerParts extends AppDeps {
+  app: Hono;
+  /** After `rooms.close()`: releases the presence bus, then the stores. */
+  release(): Promise<void>;
+}
+
+/** Opens the store and builds the rooms and the HTTP app from the configuration. */
+export async function assembleServer(config: Config, options: StartOptions = {}): Promise<ServerParts> {
   const logger = options.logger ?? createLogger(config.logLevel);
   await ensureWritableDir(config.dataDir);
   const metrics = createMetrics();
@@ -64,25 +72,37 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     health,
     unloadGraceMs: options.unloadGraceMs,
   });
-  const heartbeat = createHeartbeat(options.heartbeatMs ?? 15_000);
-  const { limits } = config;
-  const tokens = createTokens([secret, ...config.previousSecrets]);
-  const client = createClientInfo(config.trustProxy, config.allowedOrigins);
-  const app = createApp({
+  const deps: AppDeps = {
     store,
     rooms,
-    tokens,
+    tokens: createTokens([secret, ...config.previousSecrets]),
     health,
     logger,
     metrics,
     files: backend.files,
-    docsLimiter: createRateLimiter(limits.docsPerMinute),
-    filesLimiter: createRateLimiter(limits.filesPerMinute),
-    maxFileBytes: limits.maxFileBytes,
-    client,
+    docsLimiter: createRateLimiter(config.limits.docsPerMinute),
+    filesLimiter: createRateLimiter(config.limits.filesPerMinute),
+    maxFileBytes: config.limits.maxFileBytes,
+    client: createClientInfo(config.trustedProxies, config.allowedOrigins),
     publicUrl: config.publicUrl,
     editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR,
-  });
+  };
+  return {
+    ...deps,
+    app: createApp(deps),
+    async release() {
+      await backend.closeBus();
+      await Promise.all([store.close(), backend.files.close()]);
+    },
+  };
+}
+
+/** Assembles the server and listens. Everything the process owns is released by `close`. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const parts = await assembleServer(config, options);
+  const { app, rooms, store, files, tokens, client, health, logger, metrics } = parts;
+  const heartbeat = createHeartbeat(options.heartbeatMs ?? 15_000);
+  const { limits } = config;
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   const wss = createCollabSocketServer(limits.maxMessageBytes);
   acceptCollabSockets(server, wss, {
@@ -100,7 +120,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const fileCollector = startFileCollector({ files: backend.files, store, logger });
+  const fileCollector = startFileCollector({ files, store, logger });
   const reclaimer = startMemoryReclaimer({ connections: () => wss.clients.size, logger, metrics, ...options.memoryReclaim });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
@@ -113,11 +133,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Every socket stops being read, then what was received before is written: an update is either
     // stored or still held by its sender, which resends it when it reconnects.
     await rooms.close();
-    await backend.closeBus();
     for (const client of wss.clients) client.terminate();
     server.closeAllConnections();
     await closedHttp;
-    await Promise.all([store.close(), backend.files.close()]);
+    await parts.release();
   }
 
   return { port, url, store, roomsLoaded: () => rooms.size, close };

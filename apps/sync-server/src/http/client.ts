@@ -1,19 +1,34 @@
 import type { HttpBindings } from '@hono/node-server';
 
-/** Reads of the request that depend on how the server is deployed (directly, or behind a proxy). */
+/** Reads of the request that depend on how the server is deployed (directly, or behind proxies). */
 export interface ClientInfo {
-  /** The client's address: the socket's peer, or the first X-Forwarded-For hop when a proxy is trusted. */
+  /** The client's address: the socket's peer, or the one the trusted proxies saw (see `createClientInfo`). */
   address(c: { env: unknown; req: { header(name: string): string | undefined } }): string;
   /** Whether a browser on `origin` may use the server; requests without an Origin (non-browsers) may. */
   originAllowed(origin: string | undefined): boolean;
 }
 
-export function createClientInfo(trustProxy: boolean, allowedOrigins: readonly string[]): ClientInfo {
+/**
+ * `trustedProxies`: how many reverse proxies are in front. Each appends to X-Forwarded-For the address it
+ * received the request from, after whatever the client wrote there itself, so only the entries they wrote
+ * (the right-most `trustedProxies`) can be believed: the client's address is the one the outermost proxy
+ * wrote, `trustedProxies` from the right. A header with fewer entries has the left-most, which a trusted
+ * proxy wrote as well when the count is right.
+ */
+export function createClientInfo(trustedProxies: number, allowedOrigins: readonly string[]): ClientInfo {
   return {
     address(c) {
-      const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-      return forwarded || ((c.env as HttpBindings).incoming?.socket.remoteAddress ?? 'unknown');
+      const hops = trustedProxies > 0 ? forwardedFor(c.req.header('x-forwarded-for')) : [];
+      return hops[Math.max(0, hops.length - trustedProxies)] ?? (c.env as HttpBindings).incoming?.socket.remoteAddress ?? 'unknown';
     },
     originAllowed: (origin) => allowedOrigins.length === 0 || origin === undefined || allowedOrigins.includes(origin),
   };
+}
+
+/** The addresses of an X-Forwarded-For header, left to right (one header, or several joined by commas). */
+function forwardedFor(header: string | undefined): string[] {
+  return (header ?? '')
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
 }
