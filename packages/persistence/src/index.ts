@@ -13,6 +13,8 @@ export { DEFAULT_UNREFERENCED_GRACE_MS, FILE_SHA_PATTERN } from './files/file-st
 export type { FileContent, FileStore, FileStoreClock, StoredFile } from './files/file-store.js';
 export type { DiskFileStoreOptions } from './files/disk-file-store.js';
 export type { PgFileStoreOptions } from './files/pg-file-store.js';
+/** For the server's own Redis connections in cluster mode (its presence bus): opened like the store's. */
+export { REDIS_COMMAND_TIMEOUT_MS, connectRedis } from './cluster/redis-connection.js';
 
 /**
  * Opens the embedded LevelDB store in `options.dir` (created if missing). Fails with StoreError('io') naming

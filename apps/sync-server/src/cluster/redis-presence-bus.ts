@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { REDIS_COMMAND_TIMEOUT_MS, connectRedis } from '@collab/persistence';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { ClusterPresence, PresenceBus } from '../collab/presence-bus.js';
@@ -50,16 +50,16 @@ export async function createRedisPresenceBus({
   heartbeatMs = 2_000,
   goneAfterMs = 6_000,
 }: RedisPresenceBusOptions): Promise<RedisPresenceBus> {
-  // Publishing is fire-and-forget: while Redis is away, presence is simply not shared.
-  const publisher = new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: true });
-  const subscriber = new Redis(redisUrl, { lazyConnect: true });
-  for (const [name, client] of [
-    ['publisher', publisher],
-    ['subscriber', subscriber],
-  ] as const) {
-    client.on('error', (err: unknown) => logger.debug({ err, connection: name }, 'presence bus: redis error'));
+  // Opened like the store's connections: failing fast while Redis is away (publishing is fire-and-forget, and
+  // presence is simply not shared meanwhile), reconnecting in the background.
+  const publisher = await connectRedis(redisUrl, `collab-presence-pub:${processId}`, REDIS_COMMAND_TIMEOUT_MS);
+  let subscriber: typeof publisher;
+  try {
+    subscriber = await connectRedis(redisUrl, `collab-presence-sub:${processId}`, REDIS_COMMAND_TIMEOUT_MS);
+  } catch (err) {
+    publisher.disconnect();
+    throw err;
   }
-  await Promise.all([publisher.connect(), subscriber.connect()]);
 
   const rooms = new Map<string, ClusterPresence>();
   /** Other processes, with when they were last heard from. */
@@ -100,6 +100,20 @@ export async function createRedisPresenceBus({
   });
   await subscriber.subscribe(PROCESSES_CHANNEL);
 
+  const subscribe = (docId: string) => {
+    const channel = documentChannel(docId);
+    subscriber
+      .subscribe(channel)
+      .then(() => publish(channel, encodeMessage(Kind.Query, processId)))
+      .catch((err: unknown) => logger.warn({ err, docId }, 'presence bus: subscribe failed'));
+  };
+  // A subscription refused while Redis was away is not one ioredis renews when it reconnects: subscribe
+  // again to every loaded document (subscribing twice is harmless), and ask for the states missed meanwhile.
+  subscriber.on('ready', () => {
+    subscriber.subscribe(PROCESSES_CHANNEL).catch((err: unknown) => logger.warn({ err }, 'presence bus: subscribe failed'));
+    for (const docId of rooms.keys()) subscribe(docId);
+  });
+
   const heartbeat = setInterval(() => {
     publish(PROCESSES_CHANNEL, encodeMessage(Kind.Alive, processId));
     const silentSince = Date.now() - goneAfterMs;
@@ -111,15 +125,11 @@ export async function createRedisPresenceBus({
     processId,
     attach(docId, room) {
       rooms.set(docId, room);
-      const channel = documentChannel(docId);
-      subscriber
-        .subscribe(channel)
-        .then(() => publish(channel, encodeMessage(Kind.Query, processId)))
-        .catch((err: unknown) => logger.warn({ err, docId }, 'presence bus: subscribe failed'));
+      subscribe(docId);
       return () => {
         if (rooms.get(docId) !== room) return;
         rooms.delete(docId);
-        subscriber.unsubscribe(channel).catch(() => undefined);
+        subscriber.unsubscribe(documentChannel(docId)).catch(() => undefined);
       };
     },
     publish(docId, update) {

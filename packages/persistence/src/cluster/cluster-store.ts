@@ -9,7 +9,7 @@ import { DocLanes } from './doc-lanes.js';
 import { waitForLease } from './lease.js';
 import { DocumentRows } from './pg-rows.js';
 import { readDoc } from './read-doc.js';
-import { connectRedis } from './redis-connection.js';
+import { REDIS_COMMAND_TIMEOUT_MS, connectRedis } from './redis-connection.js';
 import { leaseKey, logKey, metaKey } from './redis-keys.js';
 import { execOrThrow } from './redis-multi.js';
 import { appendFields } from './stream-codec.js';
@@ -46,8 +46,6 @@ export interface ClusterStore extends DocStore {
 }
 
 const DEFAULT_COMPACT_THRESHOLD = 500;
-/** An append that Redis has not acknowledged by then fails (and is resent by its client). */
-const COMMAND_TIMEOUT_MS = 5_000;
 
 /**
  * DocStore on Redis Streams and PostgreSQL. Each document's stream is its durable log (an append is one
@@ -84,13 +82,11 @@ export class RedisPostgresStore implements ClusterStore {
     const threshold = options.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD;
     if (!(threshold >= 1)) throw new RangeError(`compactThreshold must be at least 1, got ${threshold}`);
     const processId = options.processId ?? randomUUID();
-    // Connection names may not contain spaces; they only help an operator read CLIENT LIST.
-    const name = processId.replace(/[^\w.:-]/g, '_');
     const opened: { close(): unknown }[] = [];
     try {
-      const redis = await connectRedis(options.redisUrl, `collab-store:${name}`, COMMAND_TIMEOUT_MS);
+      const redis = await connectRedis(options.redisUrl, `collab-store:${processId}`, REDIS_COMMAND_TIMEOUT_MS);
       opened.push({ close: () => redis.disconnect() });
-      const reader = await connectRedis(options.redisUrl, `collab-reader:${name}`);
+      const reader = await connectRedis(options.redisUrl, `collab-reader:${processId}`);
       opened.push({ close: () => reader.disconnect() });
       const rows = await DocumentRows.open(options.databaseUrl).catch((err: unknown) => {
         throw new StoreError('io', `cannot open the PostgreSQL database: ${messageOf(err)}`, { cause: err });

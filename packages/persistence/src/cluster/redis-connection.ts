@@ -1,17 +1,26 @@
 import { Redis } from 'ioredis';
 
 /**
+ * How long a command may wait for Redis's answer on a connection that makes no blocking reads: an append
+ * that Redis has not acknowledged by then fails (and is resent by its client).
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 5_000;
+
+/**
  * A Redis connection that fails fast: while Redis is unreachable a command rejects at once instead of waiting
  * in ioredis's offline queue, and commands in flight when the connection drops reject instead of being resent
  * after a reconnect. An append then fails within moments, the server closes the writer with 4503, and the
  * client resends later (appending a Yjs update twice is harmless). ioredis keeps reconnecting in the background.
+ * Every Redis connection of cluster mode (the store's and the server's presence bus) is opened here, named
+ * `name` in CLIENT LIST.
  */
 export async function connectRedis(url: string, name: string, commandTimeout?: number): Promise<Redis> {
   const redis = new Redis(url, {
     lazyConnect: true,
     // Also bounds a command on a connection that died without closing (a vanished host, a half-open socket).
     commandTimeout,
-    connectionName: name,
+    // Names only help an operator read CLIENT LIST, and may not contain spaces.
+    connectionName: name.replace(/[^\w.:-]/g, '_'),
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
