@@ -8,6 +8,9 @@ import type { Room } from './room.js';
 import type { Rooms } from './rooms.js';
 import { TokenBucket } from './token-bucket.js';
 
+/** What a connection needs of its socket (a `ws` WebSocket). */
+export type ConnectionSocket = Pick<WebSocket, 'send' | 'close' | 'terminate' | 'bufferedAmount'>;
+
 export interface ConnectionDeps {
   rooms: Rooms;
   logger: Logger;
@@ -42,7 +45,7 @@ export class Connection implements Peer {
   private readonly byteBudget: TokenBucket;
 
   constructor(
-    private readonly socket: WebSocket,
+    private readonly socket: ConnectionSocket,
     readonly docId: string,
     readonly role: Role,
     private readonly deps: ConnectionDeps,

@@ -210,7 +210,8 @@ export class WriteRounds {
     for (const { origin } of [...received, ...this.incoming]) if (origin !== REMOTE_ORIGIN) writers.add(origin);
     this.incoming = this.incoming.filter(({ origin }) => origin === REMOTE_ORIGIN);
     for (const writer of writers) refuse(writer, reason);
-    this.deps.logger.warn({ docId: this.deps.docId, writers: writers.size }, `closed the writers of unstored updates: ${reason}`);
+    const { logger, docId } = this.deps;
+    logger.warn({ docId, writers: writers.size }, `closed the writers of unstored updates: ${reason}`);
     this.reloading = this.reload(this.stored.stateVectorBefore(applied));
   }
 

@@ -19,7 +19,8 @@ export function createClientInfo(trustedProxies: number, allowedOrigins: readonl
   return {
     address(c) {
       const hops = trustedProxies > 0 ? forwardedFor(c.req.header('x-forwarded-for')) : [];
-      return hops[Math.max(0, hops.length - trustedProxies)] ?? (c.env as HttpBindings).incoming?.socket.remoteAddress ?? 'unknown';
+      const peer = (c.env as HttpBindings).incoming?.socket.remoteAddress ?? 'unknown';
+      return hops[Math.max(0, hops.length - trustedProxies)] ?? peer;
     },
     originAllowed: (origin) => allowedOrigins.length === 0 || origin === undefined || allowedOrigins.includes(origin),
   };

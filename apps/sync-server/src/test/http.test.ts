@@ -13,8 +13,63 @@ import {
   waitFor,
   waitForSync,
 } from './helpers.js';
+import { type InProcessServer, assembleTestServer } from './in-process.js';
 
-describe('HTTP API', () => {
+describe('HTTP API, in process (no port)', () => {
+  const servers: InProcessServer[] = [];
+  const assemble = async (...args: Parameters<typeof assembleTestServer>) => {
+    const server = await assembleTestServer(...args);
+    servers.push(server);
+    return server;
+  };
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.cleanup();
+  });
+
+  it('creates a document with edit and view links on PUBLIC_URL', async () => {
+    const server = await assemble({ PUBLIC_URL: 'https://docs.example.org/' });
+    const res = await server.request('/api/docs', { method: 'POST' });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(['editToken', 'editUrl', 'id', 'viewToken', 'viewUrl']);
+    expect(body.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(body.editUrl).toBe(`https://docs.example.org/d/${body.id}?token=${body.editToken}`);
+    expect(body.viewUrl).toBe(`https://docs.example.org/d/${body.id}?token=${body.viewToken}`);
+    expect(body.editToken).not.toBe(body.viewToken);
+    expect(await server.store.meta(body.id!)).toMatchObject({ id: body.id, updates: 0 });
+  });
+
+  it('answers unknown routes with a JSON 404 and plain requests to the socket endpoint with 426', async () => {
+    const server = await assemble();
+    const missing = await server.request('/api/nothing-here');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: expect.stringContaining('/api/nothing-here') });
+    const plain = await server.request('/collab/abc');
+    expect(plain.status).toBe(426);
+    expect(await plain.json()).toMatchObject({ error: expect.any(String) });
+  });
+
+  it('serves the built editor, with client-side routes falling back to index.html', async () => {
+    const server = await assemble({}, { editorDir: await builtEditor() });
+    for (const route of ['/', '/d/some-doc?token=x']) {
+      const res = await server.request(route);
+      expect(res.status, route).toBe(200);
+      expect(await res.text()).toContain('<title>Editor</title>');
+    }
+    const js = await server.request('/assets/app.js');
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect((await server.request('/assets/missing.js')).status).toBe(404);
+  });
+
+  it('says how to build the editor when it has not been built', async () => {
+    const server = await assemble();
+    const res = await server.request('/');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('npm run build');
+  });
+});
+
+describe('HTTP API, on a port', () => {
   const servers: TestServer[] = [];
   const start = async (...args: Parameters<typeof startTestServer>) => {
     const t = await startTestServer(...args);
@@ -23,19 +78,6 @@ describe('HTTP API', () => {
   };
   afterEach(async () => {
     for (const t of servers.splice(0)) await t.cleanup();
-  });
-
-  it('creates a document with edit and view links on PUBLIC_URL', async () => {
-    const t = await start({ PUBLIC_URL: 'https://docs.example.org/' });
-    const res = await fetch(`${t.server.url}/api/docs`, { method: 'POST' });
-    expect(res.status).toBe(201);
-    const body = (await res.json()) as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(['editToken', 'editUrl', 'id', 'viewToken', 'viewUrl']);
-    expect(body.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(body.editUrl).toBe(`https://docs.example.org/d/${body.id}?token=${body.editToken}`);
-    expect(body.viewUrl).toBe(`https://docs.example.org/d/${body.id}?token=${body.viewToken}`);
-    expect(body.editToken).not.toBe(body.viewToken);
-    expect(await t.server.store.meta(body.id!)).toMatchObject({ id: body.id, updates: 0 });
   });
 
   it('reports health and the contract’s metrics', async () => {
@@ -58,40 +100,12 @@ describe('HTTP API', () => {
     client.destroy();
   });
 
-  it('answers unknown routes with a JSON 404 and plain requests to the socket endpoint with 426', async () => {
-    const t = await start();
-    const missing = await fetch(`${t.server.url}/api/nothing-here`);
-    expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ error: expect.stringContaining('/api/nothing-here') });
-    const plain = await fetch(`${t.server.url}/collab/abc`);
-    expect(plain.status).toBe(426);
-    expect(await plain.json()).toMatchObject({ error: expect.any(String) });
-  });
-
-  it('serves the built editor, with client-side routes falling back to index.html', async () => {
-    const editorDir = await makeTempDir('collab-editor-');
-    await mkdir(path.join(editorDir, 'assets'));
-    await writeFile(path.join(editorDir, 'index.html'), '<!doctype html><title>Editor</title>');
-    await writeFile(path.join(editorDir, 'assets', 'app.js'), 'console.log(1)');
+  it('serves no file outside the editor’s directory, whatever the raw path', async () => {
+    const editorDir = await builtEditor();
     const t = await start({}, { editorDir });
-    for (const route of ['/', '/d/some-doc?token=x']) {
-      const res = await fetch(`${t.server.url}${route}`);
-      expect(res.status, route).toBe(200);
-      expect(await res.text()).toContain('<title>Editor</title>');
-    }
-    const js = await fetch(`${t.server.url}/assets/app.js`);
-    expect(js.headers.get('content-type')).toMatch(/javascript/);
-    expect((await fetch(`${t.server.url}/assets/missing.js`)).status).toBe(404);
     for (const sneaky of ['/../../../../etc/passwd', '/assets/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd']) {
       expect(await rawGet(t.server.port, sneaky), sneaky).not.toContain('root:');
     }
-  });
-
-  it('says how to build the editor when it has not been built', async () => {
-    const t = await start();
-    const res = await fetch(`${t.server.url}/`);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('npm run build');
   });
 
   it('never writes a token to the logs', async () => {
@@ -116,6 +130,15 @@ describe('HTTP API', () => {
     expect(logs).not.toContain('token=');
   });
 });
+
+/** A built editor in a temp dir: index.html and one asset. */
+async function builtEditor(): Promise<string> {
+  const editorDir = await makeTempDir('collab-editor-');
+  await mkdir(path.join(editorDir, 'assets'));
+  await writeFile(path.join(editorDir, 'index.html'), '<!doctype html><title>Editor</title>');
+  await writeFile(path.join(editorDir, 'assets', 'app.js'), 'console.log(1)');
+  return editorDir;
+}
 
 /** A GET whose path is sent as written: fetch would normalise the dot segments away. */
 function rawGet(port: number, rawPath: string): Promise<string> {

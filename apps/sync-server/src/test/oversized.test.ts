@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { type TestClient, type TestServer, connectClient, openRawSocket, readMetric, startTestServer, waitForSync } from './helpers.js';
+import {
+  type TestClient,
+  type TestServer,
+  connectClient,
+  openRawSocket,
+  readMetric,
+  startTestServer,
+  waitForSync,
+} from './helpers.js';
 
 const MIB = 1024 * 1024;
 

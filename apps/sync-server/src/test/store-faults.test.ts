@@ -1,32 +1,23 @@
-import type { DocStore } from '@collab/persistence';
 import type WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeSyncStep1 } from '../collab/protocol.js';
+import { type StoreControl, controlStore } from './controlled-store.js';
 import { type TestClient, type TestServer, connectClient, readMetric, startTestServer } from './helpers.js';
 
-/**
- * A real LevelDB store whose appends can be made to fail, as on a full disk or a lost permission, or to
- * fail after writing, as when an acknowledgement is lost. `onFailure` is called on each failed append.
- */
-function faultyStore() {
-  const control = {
-    mode: 'working' as 'working' | 'failing' | 'failing-after-write',
-    failures: 0,
-    onFailure: (): void => undefined,
-  };
-  const decorate = (store: DocStore) => {
-    const append = store.append.bind(store);
-    store.append = async (id, updates, stateAfter) => {
-      if (control.mode === 'working') return append(id, updates, stateAfter);
-      if (control.mode === 'failing-after-write') await append(id, updates, stateAfter);
-      control.failures++;
-      control.onFailure();
-      throw new Error('ENOSPC: no space left on device');
-    };
-    return store;
-  };
-  return { control, decorate };
+/** A server on a real LevelDB store whose appends the test can make fail. */
+async function serverWithFaultyStore(): Promise<{ t: TestServer; control: StoreControl }> {
+  let control!: StoreControl;
+  const t = await startTestServer(
+    {},
+    {
+      decorateStore: (store) => {
+        control = controlStore(store);
+        return store;
+      },
+    },
+  );
+  return { t, control };
 }
 
 /** Resolves once `check` holds, checked now and after each change to the client's document. */
@@ -105,8 +96,9 @@ describe('a failing store', () => {
   });
 
   it('closes only the writers with 4503; a reader stays, receives nothing unstored and converges once it works', async () => {
-    const { control, decorate } = faultyStore();
-    t = await startTestServer({}, { decorateStore: decorate });
+    const started = await serverWithFaultyStore();
+    t = started.t;
+    const { control } = started;
     const { id, editToken } = await t.createDoc();
     const writer = connect(id, editToken);
     const reader = connect(id, editToken);
@@ -116,7 +108,7 @@ describe('a failing store', () => {
     writer.text.insert(0, 'stored. ');
     await whenDoc(reader, 'the first edit', () => reader.text.toString() === 'stored. ');
 
-    control.mode = 'failing';
+    control.append = 'failing';
     writer.text.insert(writer.text.length, 'written while the disk was full');
     expect(await writerCloses.next()).toBe(4503);
     const health = await fetch(`${t.server.url}/healthz`);
@@ -126,13 +118,13 @@ describe('a failing store', () => {
 
     // The writer's client comes back and resends its edit; while the store still fails, it is refused again.
     expect(await writerCloses.next()).toBe(4503);
-    expect(control.failures).toBeGreaterThanOrEqual(2);
+    expect(control.failedAppends).toBeGreaterThanOrEqual(2);
     await syncRoundTrip(reader);
     expect(reader.text.toString()).toBe('stored. ');
     expect(reader.provider.wsconnected).toBe(true);
     expect(await storedText(t, id)).toBe('stored. ');
 
-    control.mode = 'working';
+    control.append = 'working';
     const full = 'stored. written while the disk was full';
     await whenDoc(reader, 'the resent edit to reach the reader', () => reader.text.toString() === full);
     expect(await storedText(t, id)).toBe(full);
@@ -145,18 +137,19 @@ describe('a failing store', () => {
   });
 
   it('an append that failed after writing still reaches the reader, from the reloaded document', async () => {
-    const { control, decorate } = faultyStore();
-    t = await startTestServer({}, { decorateStore: decorate });
+    const started = await serverWithFaultyStore();
+    t = started.t;
+    const { control } = started;
     const { id, editToken } = await t.createDoc();
     const writer = connect(id, editToken);
     const reader = connect(id, editToken);
     const readerCloses = closeCodes(reader);
     await Promise.all([synced(writer), synced(reader)]);
 
-    control.mode = 'failing-after-write';
+    control.append = 'failing-after-write';
     // The writer gives up after its close: what the reader gets can only come from the store.
     control.onFailure = () => {
-      control.mode = 'working';
+      control.append = 'working';
     };
     const writerClosed = closeCodes(writer).next();
     writer.text.insert(0, 'written, then reported lost');

@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../observability.js';
+import { recordingPeer } from '../test/recording-peer.js';
+import { SharedPresence } from './cluster-presence.js';
+import type { PresenceBus } from './presence-bus.js';
+import { Presence } from './presence.js';
+import { encodeAwarenessEntries, parseAwarenessUpdate } from './protocol.js';
+
+const stateOf = (clientId: number, clock: number, state: unknown) => encodeAwarenessEntries([{ clientId, clock, state }]);
+
+describe('presence shared with the other processes of a cluster', () => {
+  const cleanup: Array<() => void> = [];
+  afterEach(() => {
+    for (const done of cleanup.splice(0)) done();
+  });
+
+  /** A room's presence with one local peer, on a bus that records what this process publishes. */
+  function setup() {
+    const published: Uint8Array[] = [];
+    const bus: PresenceBus = { attach: () => () => undefined, publish: (_docId, update) => void published.push(update) };
+    const local = recordingPeer('local');
+    const presence = new Presence((frame, update, from) => {
+      local.send(frame);
+      cluster.changed(update, from);
+    });
+    const cluster = new SharedPresence('doc', presence, bus, createLogger('silent'));
+    presence.addPeer(local);
+    cleanup.push(() => presence.destroy());
+    return { presence, cluster, published, local };
+  }
+
+  it('publishes what this process’s peers change, and never what came from another process', () => {
+    const { presence, cluster, published, local } = setup();
+    const mine = stateOf(1, 1, { name: 'local' });
+    presence.receive(local, mine, parseAwarenessUpdate(mine));
+    expect(published.map((u) => parseAwarenessUpdate(u)[0]?.state)).toEqual([{ name: 'local' }]);
+
+    cluster.receiveRemoteAwareness('other-process', stateOf(2, 1, { name: 'remote' }));
+    expect(published).toHaveLength(1);
+    expect(local.presence().get(2)).toEqual({ name: 'remote' });
+  });
+
+  it('answers a query with this process’s own states only', () => {
+    const { presence, cluster, local } = setup();
+    const mine = stateOf(1, 1, { name: 'local' });
+    presence.receive(local, mine, parseAwarenessUpdate(mine));
+    cluster.receiveRemoteAwareness('other-process', stateOf(2, 1, { name: 'remote' }));
+    const own = cluster.localAwareness();
+    expect(own && parseAwarenessUpdate(own).map((e) => e.clientId)).toEqual([1]);
+  });
+
+  it('removes the users of a process that is gone, for every local peer', () => {
+    const { cluster, local } = setup();
+    cluster.receiveRemoteAwareness('gone', stateOf(2, 1, { name: 'on a dead process' }));
+    cluster.receiveRemoteAwareness('alive', stateOf(3, 1, { name: 'still here' }));
+    cluster.removeRemoteProcess('gone');
+    expect([...local.presence().keys()]).toEqual([3]);
+    cluster.removeRemoteProcess('never seen');
+  });
+
+  it('ignores unreadable presence from another process', () => {
+    const { cluster, local } = setup();
+    cluster.receiveRemoteAwareness('broken', Uint8Array.of(1, 2, 3));
+    expect(local.frames).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { recordingPeer, readServerFrame } from '../test/recording-peer.js';
+import type { Peer } from './peer.js';
+import { Presence } from './presence.js';
+import { type AwarenessEntry, encodeAwarenessEntries, parseAwarenessUpdate } from './protocol.js';
+
+/** An awareness update of one client's state, as a client sends it, with its parsed entries. */
+function awarenessOf(clientId: number, clock: number, state: unknown): [Uint8Array, AwarenessEntry[]] {
+  const update = encodeAwarenessEntries([{ clientId, clock, state }]);
+  return [update, parseAwarenessUpdate(update)];
+}
+
+/** A presence whose broadcasts are recorded: who made each change and which client ids it touched. */
+function recordedPresence() {
+  const changes: Array<{ from: Peer | null; clients: number[]; frame: Uint8Array }> = [];
+  const presence = new Presence((frame, update, from) =>
+    changes.push({ from, frame, clients: parseAwarenessUpdate(update).map((entry) => entry.clientId) }),
+  );
+  return { presence, changes };
+}
+
+const statesIn = (frame: Uint8Array | null) => {
+  if (!frame) return new Map();
+  const read = readServerFrame(frame);
+  if (read.kind !== 'awareness') throw new Error(`expected an awareness frame, got ${read.kind}`);
+  return new Map(parseAwarenessUpdate(read.update).map((entry) => [entry.clientId, entry.state]));
+};
+
+describe('presence', () => {
+  const presences: Presence[] = [];
+  const make = () => {
+    const recorded = recordedPresence();
+    presences.push(recorded.presence);
+    return recorded;
+  };
+  afterEach(() => {
+    for (const presence of presences.splice(0)) presence.destroy();
+  });
+
+  it('broadcasts a peer’s state to everyone, the sender included, and hands it to newcomers', () => {
+    const { presence, changes } = make();
+    const ada = recordingPeer('ada');
+    presence.addPeer(ada);
+    presence.receive(ada, ...awarenessOf(1, 1, { name: 'Ada' }));
+    expect(changes).toEqual([{ from: ada, clients: [1], frame: expect.any(Uint8Array) }]);
+    expect(statesIn(presence.currentFrame())).toEqual(new Map([[1, { name: 'Ada' }]]));
+  });
+
+  it('ignores a peer’s changes to client ids another peer introduced, and keeps the rest of its update', () => {
+    const { presence, changes } = make();
+    const [ada, eve] = [recordingPeer('ada'), recordingPeer('eve')];
+    presence.addPeer(ada);
+    presence.addPeer(eve);
+    presence.receive(ada, ...awarenessOf(1, 1, { name: 'Ada' }));
+    presence.receive(eve, ...awarenessOf(1, 5, { name: 'not Ada' }));
+    presence.receive(eve, ...awarenessOf(1, 6, null));
+    const both = encodeAwarenessEntries([
+      { clientId: 1, clock: 7, state: { name: 'not Ada' } },
+      { clientId: 2, clock: 1, state: { name: 'Eve' } },
+    ]);
+    presence.receive(eve, both, parseAwarenessUpdate(both));
+    expect(statesIn(presence.currentFrame())).toEqual(
+      new Map<number, unknown>([
+        [1, { name: 'Ada' }],
+        [2, { name: 'Eve' }],
+      ]),
+    );
+    expect(changes.map((c) => [c.from, c.clients])).toEqual([
+      [ada, [1]],
+      [eve, [2]],
+    ]);
+  });
+
+  it('removes a leaving peer’s states for everyone, and its client ids are free again', () => {
+    const { presence, changes } = make();
+    const [ada, eve] = [recordingPeer('ada'), recordingPeer('eve')];
+    presence.addPeer(ada);
+    presence.addPeer(eve);
+    presence.receive(ada, ...awarenessOf(1, 1, { name: 'Ada' }));
+    presence.removePeer(ada);
+    expect(changes.at(-1)?.clients).toEqual([1]);
+    expect(presence.currentFrame()).toBeNull();
+    presence.receive(eve, ...awarenessOf(1, 2, { name: 'Ada, reconnected through eve' }));
+    expect(statesIn(presence.currentFrame()).get(1)).toEqual({ name: 'Ada, reconnected through eve' });
+  });
+
+  it('gives the states of the peers chosen', () => {
+    const { presence } = make();
+    const [ada, eve] = [recordingPeer('ada'), recordingPeer('eve')];
+    presence.addPeer(ada);
+    presence.addPeer(eve);
+    presence.receive(ada, ...awarenessOf(1, 1, { name: 'Ada' }));
+    presence.receive(eve, ...awarenessOf(2, 1, { name: 'Eve' }));
+    const adaOnly = presence.statesOf((peer) => peer === ada);
+    expect(adaOnly && parseAwarenessUpdate(adaOnly).map((e) => e.state)).toEqual([{ name: 'Ada' }]);
+    expect(presence.statesOf(() => false)).toBeNull();
+  });
+});
