@@ -23,7 +23,10 @@ export interface RoomDeps {
   metrics: Metrics;
   health: Health;
   presenceBus: PresenceBus;
-  /** Called once when the room can no longer be trusted to match the store; the registry drops it. */
+  /**
+   * Called once if the write path failed in a way nothing was prepared for (a bug; a failing store or a
+   * bad update only closes writers): every peer has been closed with 4503, and the registry drops the room.
+   */
   onBroken(room: Room): void;
 }
 

@@ -6,17 +6,8 @@ import { createHealth } from '../health.js';
 import { createLogger, createMetrics } from '../observability.js';
 import { makeTempDir } from '../test/helpers.js';
 import { singleProcess } from './presence-bus.js';
-import type { Peer } from './peer.js';
+import { recordingPeer } from '../test/recording-peer.js';
 import { type Rooms, createRooms } from './rooms.js';
-
-/** A peer that records what it is sent. */
-const recordingPeer = (): Peer & { frames: Uint8Array[] } => ({
-  frames: [],
-  send(frame) {
-    this.frames.push(frame);
-  },
-  close() {},
-});
 
 describe('the room registry', () => {
   let dir: string;

@@ -48,10 +48,8 @@ export class WriteRounds {
   private waitingReads: Array<(doc: StoredDoc | null) => void> = [];
   private round: Promise<void> | null = null;
   /** Set while the doc is being reloaded from the store. */
-  private reloading: Promise<void> | null = null;
+  private reloading = false;
   private stopped = false;
-  /** Ends the wait before the next reload attempt early, when the room is dropped. */
-  private wakeReload: (() => void) | null = null;
   private stored = new StoredDoc(null);
   /** Whether anything was appended since load, i.e. whether unloading should compact. */
   dirty = false;
@@ -105,7 +103,6 @@ export class WriteRounds {
   private stop(): void {
     this.stopped = true;
     this.incoming = [];
-    this.wakeReload?.();
     this.runWaitingReads(null);
   }
 
@@ -117,12 +114,16 @@ export class WriteRounds {
 
   private startRounds(): void {
     this.round ??= this.runRounds().catch((err: unknown) => {
-      // Never an unhandled rejection: that would end the process for every document.
-      this.deps.logger.error({ err, docId: this.deps.docId }, 'write round failed');
       this.round = null;
-      this.stop();
-      this.deps.onBroken('internal error');
+      this.break(err);
     });
+  }
+
+  /** A failure nothing was prepared for. Never an unhandled rejection: that would end the process. */
+  private break(err: unknown): void {
+    this.deps.logger.error({ err, docId: this.deps.docId }, 'write path failed; dropping the room');
+    this.stop();
+    this.deps.onBroken('internal error');
   }
 
   private async runRounds(): Promise<void> {
@@ -212,7 +213,8 @@ export class WriteRounds {
     for (const writer of writers) refuse(writer, reason);
     const { logger, docId } = this.deps;
     logger.warn({ docId, writers: writers.size }, `closed the writers of unstored updates: ${reason}`);
-    this.reloading = this.reload(this.stored.stateVectorBefore(applied));
+    this.reloading = true;
+    this.reload(this.stored.stateVectorBefore(applied)).catch((err: unknown) => this.break(err));
   }
 
   /**
@@ -229,21 +231,16 @@ export class WriteRounds {
       } catch (err) {
         metrics.storeErrors.inc({ operation: 'load' });
         logger.warn({ err, docId, attempt }, 'reloading the document from the store failed; retrying');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, RELOAD_RETRY_MS[Math.min(attempt, RELOAD_RETRY_MS.length - 1)]);
-          this.wakeReload = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeReload = null;
+        const wait = RELOAD_RETRY_MS[Math.min(attempt, RELOAD_RETRY_MS.length - 1)];
+        // Unreferenced: a room dropped meanwhile must not keep the process up; the loop then ends.
+        await new Promise((resolve) => setTimeout(resolve, wait).unref());
         continue;
       }
       if (this.stopped) return;
       this.stored.destroy();
       this.stored = new StoredDoc(state);
       if (state) this.sendToAll(encodeUpdate(Y.diffUpdate(state, relayed)));
-      this.reloading = null;
+      this.reloading = false;
       this.runWaitingReads(this.stored);
       if (this.incoming.length > 0) this.startRounds();
       return;
