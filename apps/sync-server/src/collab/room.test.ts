@@ -133,6 +133,13 @@ describe('a room', () => {
       expect(peer.kinds()).toEqual(['sync-step2', 'sync-step1']);
     });
 
+    it('closes a peer with 1011 when the stored state cannot be read, and goes on', async () => {
+      room.loadStored(Uint8Array.of(1, 1, 200));
+      const peer = join('peer');
+      await nextTurn();
+      expect(peer.closes.map((c) => c.code)).toEqual([CloseCode.InternalError]);
+    });
+
     it('gives a newcomer with nothing the stored bytes as they are, until the document changes', async () => {
       const stored = Y.encodeStateAsUpdate(docWith('loaded'));
       room.loadStored(stored);

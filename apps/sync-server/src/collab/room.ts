@@ -7,6 +7,7 @@ import type { Peer } from './peer.js';
 import type { PresenceBus } from './presence-bus.js';
 import { Presence } from './presence.js';
 import { type AwarenessEntry, CloseCode } from './protocol.js';
+import type { StoredDoc } from './stored-doc.js';
 import { WriteRounds } from './write-rounds.js';
 
 /** The room was dropped (reloading, or unloaded) before a read could run; reading again loads it afresh. */
@@ -44,7 +45,7 @@ export class Room {
 
   constructor(
     readonly id: string,
-    deps: RoomDeps,
+    private readonly deps: RoomDeps,
   ) {
     this.presence = new Presence((frame, update, from) => {
       for (const peer of this.peers) peer.send(frame);
@@ -84,8 +85,18 @@ export class Room {
   add(peer: Peer): void {
     this.peers.add(peer);
     this.presence.addPeer(peer);
-    setImmediate(() => this.writes.whenStored((doc) => doc && this.peers.has(peer) && peer.send(doc.syncStep1())));
+    setImmediate(() => this.writes.whenStored((doc) => doc && this.peers.has(peer) && this.sendStep1(peer, doc)));
     this.sendAwareness(peer);
+  }
+
+  /** Outside any connection's message handling, so a failure (a stored state Yjs cannot read) is caught here. */
+  private sendStep1(peer: Peer, doc: StoredDoc): void {
+    try {
+      peer.send(doc.syncStep1());
+    } catch (err) {
+      this.deps.logger.error({ err, docId: this.id }, 'sync step 1 failed');
+      peer.close(CloseCode.InternalError, 'internal error');
+    }
   }
 
   /** Removes a peer and, for everyone else, the presence it introduced. */
