@@ -229,6 +229,7 @@ export class WriteRounds {
       try {
         state = await store.load(docId);
       } catch (err) {
+        if (this.stopped) return;
         metrics.storeErrors.inc({ operation: 'load' });
         logger.warn({ err, docId, attempt }, 'reloading the document from the store failed; retrying');
         const wait = RELOAD_RETRY_MS[Math.min(attempt, RELOAD_RETRY_MS.length - 1)];
