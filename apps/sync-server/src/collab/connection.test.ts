@@ -186,7 +186,7 @@ describe('a connection', () => {
   it('counts a message the socket refused as too large, and sends nothing more', async () => {
     const { socket, connection } = connect();
     const tooLarge = Object.assign(new Error('Max payload size exceeded'), { code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
-    connection.refusedBySocket(tooLarge);
+    connection.socketFailed(tooLarge);
     connection.send(Uint8Array.of(0));
     expect(socket.sent).toEqual([]);
     expect(await rejected('too-large')).toBe(1);

@@ -69,7 +69,7 @@ export class Connection implements Peer {
   receive(data: Uint8Array | string): void {
     if (this.closed) return;
     if (typeof data === 'string') return this.reject('text-frame', CloseCode.BadRequest, 'text frames are not accepted');
-    // Messages over MAX_MESSAGE_BYTES never get here: the socket refuses them (see `refusedBySocket`).
+    // Messages over MAX_MESSAGE_BYTES never get here: the socket refuses them (see `socketFailed`).
     if (!this.messageBudget.take() || !this.byteBudget.take(data.byteLength)) {
       return this.reject('rate-limit', CloseCode.Unavailable, 'rate limit exceeded');
     }
@@ -94,12 +94,15 @@ export class Connection implements Peer {
   }
 
   /**
-   * The socket refused what the client sent and is closing itself: a frame that breaks the protocol
-   * (1002), or a message over MAX_MESSAGE_BYTES (4413, refused from its header, before it is buffered).
+   * The socket failed and is closing itself: it refused what the client sent (a frame that breaks the
+   * protocol: 1002; a message over MAX_MESSAGE_BYTES: 4413, refused from its header, before it is read), or
+   * the connection under it failed.
    */
-  refusedBySocket(err: Error & { code?: string }): void {
+  socketFailed(err: Error & { code?: string }): void {
     if (this.closed) return;
     this.closed = true;
+    // `ws` codes its refusals; anything else is the client's network, not a message refused.
+    if (!err.code?.startsWith('WS_ERR_')) return;
     const reason = TOO_LARGE.has(err.code ?? '') ? 'too-large' : 'malformed';
     this.deps.metrics.rejectedMessages.inc({ reason });
     this.deps.logger.warn({ docId: this.docId, reason }, 'closing connection: ' + err.message);

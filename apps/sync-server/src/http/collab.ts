@@ -99,7 +99,7 @@ export function acceptCollabSockets(server: Server, wss: WebSocketServer, deps: 
     if (full) return ws.close(CloseCode.Unavailable, full);
     heartbeat.watch(ws);
     const connection = new Connection(ws, docId, role, deps);
-    ws.on('error', (err: Error) => connection.refusedBySocket(err));
+    ws.on('error', (err: Error) => connection.socketFailed(err));
     ws.on('message', (data: Buffer, isBinary: boolean) => connection.receive(isBinary ? data : data.toString()));
     ws.once('close', (code: number) => {
       connectionLimits.release(docId);
