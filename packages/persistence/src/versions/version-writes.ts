@@ -116,3 +116,19 @@ function isAuthor(value: unknown): value is VersionAuthor {
   const author = value as Partial<VersionAuthor> | null;
   return typeof author?.name === 'string' && typeof author.color === 'string';
 }
+
+/**
+ * A version id as the stores hand them out (a decimal number from 1), or `null` for anything else: an id a
+ * client made up is an unknown version, not an error.
+ */
+export function parseVersionId(id: string): number | null {
+  if (!/^[1-9][0-9]{0,15}$/.test(id)) return null;
+  const seq = Number(id);
+  return Number.isSafeInteger(seq) ? seq : null;
+}
+
+/** The public part of a stored version. */
+export function publicMeta(version: StoredVersion): VersionMeta {
+  const { id, docId, createdAt, name, kind, authors } = version;
+  return { id, docId, createdAt, name, kind, authors };
+}
