@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { StoreError } from '../doc-store.js';
 import { assertDocId } from '../keys.js';
+import { DocLanes } from './doc-lanes.js';
 import type { ThinningPolicy } from '../versions/thinning.js';
 import { chainLength, KEYFRAME_EVERY, stateOfChain } from '../versions/version-codec.js';
 import type { NewVersion, VersionKind, VersionMeta, VersionStore } from '../versions/version-store.js';
@@ -56,6 +57,8 @@ interface MetaRow {
  * connection) rolls back to no half version. Reads are single statements, each on one consistent snapshot.
  */
 export class PgVersions implements VersionStore {
+  private readonly lanes = new DocLanes();
+
   /** `track` is the store's: it rejects once the store closes, and `close` waits for what it runs. */
   constructor(
     private readonly pool: pg.Pool,
@@ -177,26 +180,33 @@ export class PgVersions implements VersionStore {
     });
   }
 
-  /** Runs `work` in a transaction holding the document's advisory lock, tracked by the store. */
+  /**
+   * Runs `work` in a transaction holding the document's advisory lock, tracked by the store. The lane keeps
+   * this process's calls in call order (pool connections would take the lock in any order).
+   */
   private locked<T>(docId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return this.track(async () => {
       assertDocId(docId);
-      const client = await this.pool.connect();
-      let broken: unknown;
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [VERSIONS_LOCK, docId]);
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch((rollbackErr: unknown) => (broken = rollbackErr));
-        throw err;
-      } finally {
-        // A client that could not even roll back is discarded rather than handed to the next caller.
-        client.release(broken instanceof Error ? broken : undefined);
-      }
+      return this.lanes.run(docId, () => this.inTransaction(docId, work));
     });
+  }
+
+  private async inTransaction<T>(docId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: unknown;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [VERSIONS_LOCK, docId]);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackErr: unknown) => (broken = rollbackErr));
+      throw err;
+    } finally {
+      // A client that could not even roll back is discarded rather than handed to the next caller.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
   }
 }
 

@@ -188,19 +188,18 @@ export function runVersionStoreSuite(name: string, makeStore: () => Promise<Stor
       expect(await opened('doc', v.id)).toEqual({ text: 'kept', map: {} });
     });
 
-    it('serializes concurrent cuts of one document: each gets its own id and opens to its state', async () => {
-      const docs = Array.from({ length: 12 }, (_, i) => {
-        const doc = new Y.Doc();
-        doc.clientID = 1000 + i;
-        doc.getText('text').insert(0, `writer ${i};`);
-        return doc;
-      });
-      const added = await Promise.all(docs.map((doc) => versions.add('doc', auto(doc))));
-      expect(new Set(added.map((v) => v.id)).size).toBe(docs.length);
-      // Versions are unions, so the last one holds every writer's text.
-      const newest = (await versions.list('doc'))[0]!;
-      const text = (await opened('doc', newest.id)).text;
-      for (let i = 0; i < docs.length; i++) expect(text).toContain(`writer ${i};`);
+    it('runs concurrent cuts of one document in call order: each opens to the state it was given', async () => {
+      const doc = new Y.Doc();
+      const cuts = [];
+      for (let i = 0; i < 12; i++) {
+        typeSomeText(doc, 8, i + 1);
+        const copy = docFrom(Y.encodeStateAsUpdate(doc));
+        cuts.push(versions.add('doc', auto(copy)).then((v) => [v, contentOf(copy)] as const));
+      }
+      const added = await Promise.all(cuts);
+      const ids = added.map(([v]) => Number(v.id));
+      expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+      for (const [v, content] of added) expect(await opened('doc', v.id)).toEqual(content);
     });
 
     it('rejects invalid document ids and bad versions, adding nothing', async () => {

@@ -8,7 +8,8 @@ import type { ThinningPolicy } from './thinning.js';
  *
  * A version's state always includes everything in the version before it: the store keeps the union, so a cut
  * from a copy of the document that lags behind the newest version (another process's, in a cluster) loses
- * nothing of it. How states are stored (deltas between versions, keyframes) is in `version-codec.ts`.
+ * nothing of it. A store runs the calls for one document one at a time, in call order (in a cluster, also
+ * one at a time across processes). How states are stored (deltas, keyframes) is in `version-codec.ts`.
  */
 export interface VersionStore {
   /** Adds a version of `version.doc` as it is now, whether or not it changed since the newest version. */
@@ -17,8 +18,8 @@ export interface VersionStore {
   /**
    * Adds a version only if the document holds something the newest version does not, and, with `minGapMs`,
    * only if the newest version is at least that much older than this one. Returns `null` when it adds
-   * nothing. Calls for one document are serialized across processes (cluster mode included), so two
-   * processes that cut the same state at once add it once.
+   * nothing. Since calls are serialized per document, two processes of a cluster that cut the same state at
+   * once add it once, and with the same `minGapMs` they add at most one version per gap between them.
    */
   addIfChanged(docId: string, version: NewVersion, options?: { minGapMs?: number }): Promise<VersionMeta | null>;
 
