@@ -13,6 +13,9 @@ export { DEFAULT_UNREFERENCED_GRACE_MS, FILE_SHA_PATTERN } from './files/file-st
 export type { FileContent, FileStore, FileStoreClock, StoredFile } from './files/file-store.js';
 export type { DiskFileStoreOptions } from './files/disk-file-store.js';
 export type { PgFileStoreOptions } from './files/pg-file-store.js';
+export type { NewVersion, VersionAuthor, VersionKind, VersionMeta, VersionStore } from './versions/version-store.js';
+export { assertThinningPolicy, DEFAULT_THINNING } from './versions/thinning.js';
+export type { ThinningPolicy, ThinningTier } from './versions/thinning.js';
 
 /**
  * Opens the embedded LevelDB store in `options.dir` (created if missing). Fails with StoreError('io') naming

@@ -50,7 +50,7 @@ export function versionsToThin(
   now: number,
   policy: ThinningPolicy = DEFAULT_THINNING,
 ): string[] {
-  assertPolicy(policy);
+  assertThinningPolicy(policy);
   // The newest version of each period so far: the later of two equal times is the newer (ids increase).
   const keptOfPeriod = new Map<string, ThinnableVersion>();
   const dropped = new Set<string>();
@@ -77,7 +77,7 @@ export function versionsToThin(
 }
 
 /** Throws RangeError for a policy that cannot be applied, naming what is wrong. */
-export function assertPolicy(policy: ThinningPolicy): void {
+export function assertThinningPolicy(policy: ThinningPolicy): void {
   if (!(policy.keepAllMs >= 0)) throw new RangeError(`keepAllMs must be ≥ 0, got ${policy.keepAllMs}`);
   let previous = policy.keepAllMs;
   for (const { untilMs, everyMs } of policy.tiers) {
