@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { planRemoval } from './chain-plan.js';
 import { versionsToThin, type ThinningPolicy } from './thinning.js';
-import { cutVersion, mergeContents, needsKeyframe, pack, stateOfChain } from './version-codec.js';
+import { mergeLog } from '../merge.js';
+import { cutVersion, mergeContents, needsKeyframe, pack, unpack } from './version-codec.js';
 import { VERSION_KINDS, type NewVersion, type VersionAuthor, type VersionKind, type VersionMeta } from './version-store.js';
 
 /*
@@ -82,7 +83,7 @@ export async function prepareVersion(
   const cut = cutVersion(doc, newest?.head ?? null, keyframe);
   if (rule.ifChanged && !cut.changed) return null;
   let content = cut.delta;
-  if (keyframe && newest) content = cut.full ?? mergeContents([await newest.readState(), cut.delta]);
+  if (keyframe && newest) content = cut.full ?? mergeLog([await newest.readState(), cut.delta]);
   return { ...meta, keyframe, content: await pack(content), head: cut.head };
 }
 
@@ -106,8 +107,11 @@ export async function prepareThinning(
   const deletes = versionsToThin(versions, now, policy);
   const rewrites: Thinning['rewrites'] = [];
   for (const { id, from, keyframe } of planRemoval(versions, new Set(deletes))) {
-    const state = await stateOfChain(await readContents([...from, id]));
-    rewrites.push({ id, keyframe, content: await pack(state) });
+    const updates = await Promise.all((await readContents([...from, id])).map(unpack));
+    // A whole state is re-encoded from a Y.Doc, which drops the text of deleted items that a merge of
+    // updates keeps; a delta cannot be (its items refer to ones it does not hold).
+    const merged = keyframe ? mergeLog(updates) : mergeContents(updates);
+    rewrites.push({ id, keyframe, content: await pack(merged) });
   }
   return { deletes, rewrites };
 }
