@@ -7,13 +7,15 @@ const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * Runs a child script (TypeScript, through tsx) that prints "ready <n>" once it starts at step n and
- * "ack <n>" once step n is durable; SIGKILLs it `killAfterMs` after it is ready and returns what it printed.
- * Fails the test if the child ended any other way.
+ * "ack <n>" once step n is durable; SIGKILLs it `killAfterMs` after it is ready and has printed `afterAcks`
+ * acks (counting progress rather than time keeps a busy machine from killing it before it did anything),
+ * and returns what it printed. Fails the test if the child ended any other way.
  */
 export async function runChildAndKill(
   script: string,
   args: readonly string[],
   killAfterMs: number,
+  afterAcks = 0,
 ): Promise<{ startedAt: number; acked: number[] }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: PACKAGE_DIR,
@@ -24,7 +26,7 @@ export async function runChildAndKill(
   let killTimer: NodeJS.Timeout | undefined;
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
-    if (killTimer === undefined && stdout.includes('ready')) {
+    if (killTimer === undefined && stdout.includes('ready') && (stdout.match(/^ack /gm)?.length ?? 0) >= afterAcks) {
       killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     }
   });

@@ -23,7 +23,7 @@ describe('a store killed with SIGKILL while appending and compacting', () => {
     for (let round = 0; round < ROUNDS; round++) {
       // The first run lasts long enough to pass the compaction threshold many times; the others end anywhere.
       const killAfterMs = round === 0 ? 500 : 20 + Math.floor(Math.random() * 700);
-      const { startedAt, acked } = await runChildAndKill(CHILD, [dir, DOC_ID], killAfterMs);
+      const { startedAt, acked } = await runChildAndKill(CHILD, [dir, DOC_ID], killAfterMs, 1);
       const context = `round ${round}, killed ${killAfterMs} ms after start`;
       expect(startedAt, context).toBe(batches);
       expect(acked.length, context).toBeGreaterThan(0);
