@@ -50,6 +50,9 @@ interface Replayed {
   /** Hash of the text each version was cut at, by version id. */
   expected: Map<string, string>;
   cutMs: number[];
+  /** Synchronous (event-loop) time of cutting a delta, and of encoding a whole state (a keyframe's extra). */
+  syncCutMs: number[];
+  fullEncodeMs: number[];
   alternatives: { full: number; fullDeflated: number; yjsDiff: number };
   finalDoc: Y.Doc;
 }
@@ -61,8 +64,11 @@ async function replayWithCuts(store: DocStore): Promise<Replayed> {
   const text = doc.getText('text');
   const expected = new Map<string, string>();
   const cutMs: number[] = [];
+  const syncCutMs: number[] = [];
+  const fullEncodeMs: number[] = [];
   const alternatives = { full: 0, fullDeflated: 0, yjsDiff: 0 };
   let previousSv: Uint8Array | null = null;
+  let previousHead: Uint8Array | null = null;
   for (const [i, { patches }] of trace.txns.entries()) {
     doc.transact(() => {
       for (const [position, deleteCount, inserted] of patches) {
@@ -76,14 +82,19 @@ async function replayWithCuts(store: DocStore): Promise<Replayed> {
     if (!version) throw new Error(`no version at transaction ${i}`);
     cutMs.push(took);
     expected.set(version.id, hash(text.toString()));
+    const syncStart = performance.now();
+    previousHead = cutVersion(doc, previousHead, false).head;
+    syncCutMs.push(performance.now() - syncStart);
+    const fullStart = performance.now();
     const full = Y.encodeStateAsUpdate(doc);
+    fullEncodeMs.push(performance.now() - fullStart);
     alternatives.full += full.byteLength;
     alternatives.fullDeflated += deflateRawSync(full).byteLength;
     alternatives.yjsDiff += previousSv ? deflateRawSync(Y.encodeStateAsUpdate(doc, previousSv)).byteLength : 0;
     previousSv = Y.encodeStateVector(doc);
   }
   if (text.toString() !== trace.endContent) throw new Error('the replay does not end with the trace’s text');
-  return { expected, cutMs, alternatives, finalDoc: doc };
+  return { expected, cutMs, syncCutMs, fullEncodeMs, alternatives, finalDoc: doc };
 }
 
 /** Opens every listed version (or a sample) and checks its text; returns the time each open took. */
@@ -115,10 +126,8 @@ async function report(name: string, measured: Measured): Promise<void> {
   const { full, fullDeflated, yjsDiff } = replayed.alternatives;
   console.log(`versions: ${count}; final text ${replayed.finalDoc.getText('text').length} chars`);
   console.log(`cut (add call, wall): p50 ${ms(quantile(replayed.cutMs, 0.5))}, p99 ${ms(quantile(replayed.cutMs, 0.99))}, max ${ms(Math.max(...replayed.cutMs))}`);
-  const head = cutVersion(replayed.finalDoc, null, false).head;
-  const syncCut = [];
-  for (let i = 0; i < 20; i++) syncCut.push((await timed(async () => cutVersion(replayed.finalDoc, head, false)))[1]);
-  console.log(`cut of the final document, synchronous part (event-loop time): median ${ms(quantile(syncCut, 0.5))}`);
+  const { syncCutMs, fullEncodeMs } = replayed;
+  console.log(`cut, synchronous part (event-loop time): p50 ${ms(quantile(syncCutMs, 0.5))}, p99 ${ms(quantile(syncCutMs, 0.99))}, max ${ms(Math.max(...syncCutMs))}; a keyframe adds a whole-state encode: p50 ${ms(quantile(fullEncodeMs, 0.5))}, max ${ms(Math.max(...fullEncodeMs))}`);
   const disk = await measured.diskBytes();
   const store = measured.current();
   console.log(`disk per version: ${kb(disk / count)} (total ${kb(disk)})`);
