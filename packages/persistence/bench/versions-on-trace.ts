@@ -13,13 +13,12 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
-import { startPostgres, startRedis } from '@collab/test-services';
+import { loadTrace, startPostgres, startRedis } from '@collab/test-services';
 import pg from 'pg';
 import * as Y from 'yjs';
 import { openClusterStore, openStore, type DocStore, type VersionMeta } from '../src/index.js';
 import { withRawDb } from '../src/test/raw-db.js';
 import { makeTempDir, removeDir } from '../src/test/temp-dir.js';
-import { readAutomergePaper } from '../src/test/trace.js';
 import { cutVersion } from '../src/versions/version-codec.js';
 
 const { values: args } = parseArgs({
@@ -59,7 +58,7 @@ interface Replayed {
 
 /** Replays the trace into `store`, cutting a version every EVERY transactions (and after the last). */
 async function replayWithCuts(store: DocStore): Promise<Replayed> {
-  const trace = await readAutomergePaper();
+  const trace = loadTrace('automerge-paper');
   const doc = new Y.Doc();
   const text = doc.getText('text');
   const expected = new Map<string, string>();
