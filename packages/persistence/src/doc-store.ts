@@ -1,3 +1,5 @@
+import type { VersionStore } from './versions/version-store.js';
+
 /**
  * The storage boundary of the sync server. Every backend (embedded LevelDB, the cluster's Redis + PostgreSQL)
  * implements this interface and passes the shared behaviour suite in `doc-store.suite.ts`.
@@ -52,6 +54,12 @@ export interface DocStore {
 
   /** Waits for writes and compactions in progress, then releases the store. Further calls reject. */
   close(): Promise<void>;
+
+  /**
+   * The documents' version histories, kept beside them. Independent of the document's log: `delete` leaves
+   * them (a deleted document can be restored), `versions.deleteAll` removes them. `close` waits for them too.
+   */
+  readonly versions: VersionStore;
 }
 
 /** A document opened with `DocStore.open`. */

@@ -15,6 +15,9 @@ export type { DiskFileStoreOptions } from './files/disk-file-store.js';
 export type { PgFileStoreOptions } from './files/pg-file-store.js';
 /** For the server's own Redis connections in cluster mode (its presence bus): opened like the store's. */
 export { REDIS_COMMAND_TIMEOUT_MS, connectRedis } from './cluster/redis-connection.js';
+export type { NewVersion, VersionAuthor, VersionKind, VersionMeta, VersionStore } from './versions/version-store.js';
+export { assertThinningPolicy, DEFAULT_THINNING } from './versions/thinning.js';
+export type { ThinningPolicy, ThinningTier } from './versions/thinning.js';
 
 /**
  * Opens the embedded LevelDB store in `options.dir` (created if missing). Fails with StoreError('io') naming

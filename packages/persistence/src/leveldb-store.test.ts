@@ -7,6 +7,7 @@ import { openStore, StoreError, type DocStore, type OpenStoreOptions } from './i
 import { metaKey, updateKey, updateRange } from './keys.js';
 import { rawLog, withRawDb } from './test/raw-db.js';
 import { makeTempDir, removeDir } from './test/temp-dir.js';
+import { runVersionStoreSuite } from './versions/version-store.suite.js';
 import { contentOf, docFrom, recordingDoc, typeSomeText } from './test/yjs-helpers.js';
 
 type Harness = StoreHarness & { dir: string; current(): DocStore };
@@ -47,6 +48,7 @@ async function expectStoreError(call: Promise<unknown>, code: StoreError['code']
 }
 
 runDocStoreSuite('LevelDbStore', () => leveldbHarness());
+runVersionStoreSuite('LevelDbStore', () => leveldbHarness());
 
 describe('LevelDbStore on disk', () => {
   let harness: Harness | undefined;

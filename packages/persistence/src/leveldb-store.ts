@@ -5,6 +5,8 @@ import { ALL_DOCS, assertDocId, docIdOfKey, docRange, metaKey, updateKey, update
 import { mergeLog } from './merge.js';
 import { StoreWork, toStoreError } from './store-work.js';
 import { decodeMeta, emptyMeta, encodeMeta } from './meta-codec.js';
+import { LevelDbVersions } from './versions/leveldb-versions.js';
+import type { VersionStore } from './versions/version-store.js';
 
 type Db = ClassicLevel<string, Uint8Array>;
 type Op = BatchOperation<Db, string, Uint8Array>;
@@ -41,6 +43,7 @@ export class LevelDbStore implements DocStore {
   private readonly states = new Map<string, Promise<DocState>>();
   private readonly work: StoreWork;
   private closing: Promise<void> | null = null;
+  readonly versions: VersionStore;
 
   private constructor(
     private readonly db: Db,
@@ -48,6 +51,7 @@ export class LevelDbStore implements DocStore {
     onError: (err: unknown) => void,
   ) {
     this.work = new StoreWork(onError);
+    this.versions = new LevelDbVersions(db, (work) => this.track(work));
   }
 
   /** Opens (or creates) the store; a directory that cannot be opened, e.g. locked, is StoreError('io'). */

@@ -4,24 +4,14 @@ import { runDocStoreSuite } from '../doc-store.suite.js';
 import type { ClusterStore } from '../index.js';
 import { useClusterServices, waitFor } from '../test/cluster-services.js';
 import { contentOf, docFrom, recordingDoc, typeSomeText } from '../test/yjs-helpers.js';
+import { runVersionStoreSuite } from '../versions/version-store.suite.js';
 import { tryLease } from './lease.js';
 import { leaseKey, logKey } from './redis-keys.js';
 
 const services = useClusterServices();
 
-runDocStoreSuite('cluster store', async () => {
-  await services.reset();
-  let store = await services.open();
-  return {
-    store,
-    async reopen() {
-      await store.close();
-      store = await services.open();
-      return store;
-    },
-    cleanup: () => store.close(),
-  };
-});
+runDocStoreSuite('cluster store', () => services.harness());
+runVersionStoreSuite('cluster store', () => services.harness());
 
 /** A document as another process's room holds it: the state at open, then every remote delivery applied. */
 async function follow(store: ClusterStore, docId: string) {

@@ -8,12 +8,14 @@ import { combineMeta, readLogMeta, scanLogMetas } from './doc-meta.js';
 import { DocLanes } from './doc-lanes.js';
 import { waitForLease } from './lease.js';
 import { DocumentRows } from './pg-rows.js';
+import { PgVersions } from './pg-versions.js';
 import { readDoc } from './read-doc.js';
 import { REDIS_COMMAND_TIMEOUT_MS, connectRedis } from './redis-connection.js';
 import { leaseKey, logKey, metaKey } from './redis-keys.js';
 import { execOrThrow } from './redis-multi.js';
 import { appendFields } from './stream-codec.js';
 import { StreamReader } from './stream-reader.js';
+import type { VersionStore } from '../versions/version-store.js';
 
 /** Options of the cluster store. */
 export interface ClusterStoreOptions {
@@ -58,6 +60,7 @@ export class RedisPostgresStore implements ClusterStore {
   private readonly work: StoreWork;
   private readonly reader: StreamReader;
   private closing: Promise<void> | null = null;
+  readonly versions: VersionStore;
 
   private constructor(
     private readonly redis: Redis,
@@ -68,6 +71,7 @@ export class RedisPostgresStore implements ClusterStore {
     onError: (err: unknown) => void,
   ) {
     this.work = new StoreWork(onError);
+    this.versions = new PgVersions(rows.pool, (work) => this.track(work));
     this.reader = new StreamReader({
       connection: readerConnection,
       control: redis,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { CREATE_VERSIONS_TABLE } from './pg-versions.js';
 
 /*
  * One row per document that was created or compacted:
@@ -53,7 +54,8 @@ export class DocumentRows {
   reachable = true;
   private readonly probe: NodeJS.Timeout;
 
-  private constructor(private readonly pool: pg.Pool) {
+  /** Shared with the version history (PgVersions), whose tables are created here too. */
+  private constructor(readonly pool: pg.Pool) {
     // Idle clients whose connection breaks report it here; without a listener the error would crash the process.
     pool.on('error', () => (this.reachable = false));
     // A probe keeps `reachable` current while no query runs, so that health checks see both the loss and the
@@ -77,6 +79,7 @@ export class DocumentRows {
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
         await client.query(CREATE_TABLE);
+        for (const statement of CREATE_VERSIONS_TABLE) await client.query(statement);
         await client.query('COMMIT');
       } finally {
         client.release();

@@ -2,6 +2,7 @@ import { startPostgres, startRedis, type TestService } from '@collab/test-servic
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { StoreHarness } from '../doc-store.suite.js';
 import { openClusterStore, type ClusterStore, type ClusterStoreOptions } from '../index.js';
 
 /** Real Redis (with a fsynced append-only file, as the cluster requires) and PostgreSQL for one test file. */
@@ -12,8 +13,10 @@ export interface ClusterServices {
   raw: Redis;
   /** Opens a store ("a process") on both services; every store opened here is closed after its test. */
   open(options?: Partial<ClusterStoreOptions>): Promise<ClusterStore>;
-  /** Empties Redis and drops the table, so that the next store starts from nothing. */
+  /** Empties Redis and drops the tables, so that the next store starts from nothing. */
   reset(): Promise<void>;
+  /** Resets, then opens a store for a behaviour suite. */
+  harness(): Promise<StoreHarness>;
 }
 
 /** Starts the services before the file's tests and stops them after; read the result inside tests only. */
@@ -38,7 +41,20 @@ export function useClusterServices(): ClusterServices {
         await raw.flushall();
         const client = new pg.Client({ connectionString: postgres.url });
         await client.connect();
-        await client.query('DROP TABLE IF EXISTS collab_documents').finally(() => client.end());
+        await client.query('DROP TABLE IF EXISTS collab_documents, collab_versions').finally(() => client.end());
+      },
+      async harness() {
+        await services.reset();
+        let store = await services.open();
+        return {
+          store,
+          async reopen() {
+            await store.close();
+            store = await services.open();
+            return store;
+          },
+          cleanup: () => store.close(),
+        };
       },
     } satisfies ClusterServices);
   });

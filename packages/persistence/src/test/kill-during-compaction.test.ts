@@ -1,49 +1,14 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../index.js';
+import { markers, runChildAndKill } from './kill-child.js';
 import { rawLog } from './raw-db.js';
 import { makeTempDir, removeDir } from './temp-dir.js';
 import { docFrom } from './yjs-helpers.js';
 
 const CHILD = fileURLToPath(new URL('./compact-crash-child.ts', import.meta.url));
-const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const DOC_ID = 'crash-doc';
 const ROUNDS = 5;
-
-/** The text after batches 0..count-1, as the child types them. */
-function markers(count: number): string {
-  let text = '';
-  for (let n = 0; n < count; n++) text += `[${n}]`;
-  return text;
-}
-
-/** Runs the child until `killAfterMs` after it is ready, SIGKILLs it, and returns what it acknowledged. */
-async function runChildAndKill(dir: string, killAfterMs: number): Promise<{ startedAt: number; acked: number[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, DOC_ID], {
-    cwd: PACKAGE_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  let killTimer: NodeJS.Timeout | undefined;
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    if (killTimer === undefined && stdout.includes('ready')) {
-      killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    }
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const [, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-  clearTimeout(killTimer);
-  expect(signal, `the child should run until killed; its stderr: ${stderr}`).toBe('SIGKILL');
-
-  const lines = stdout.split('\n').filter((line) => line.length > 0);
-  const startedAt = Number(lines[0]?.match(/^ready (\d+)$/)?.[1]);
-  const acked = lines.slice(1).map((line) => Number(line.match(/^ack (\d+)$/)?.[1]));
-  return { startedAt, acked };
-}
 
 describe('a store killed with SIGKILL while appending and compacting', () => {
   let dir: string;
@@ -58,7 +23,7 @@ describe('a store killed with SIGKILL while appending and compacting', () => {
     for (let round = 0; round < ROUNDS; round++) {
       // The first run lasts long enough to pass the compaction threshold many times; the others end anywhere.
       const killAfterMs = round === 0 ? 500 : 20 + Math.floor(Math.random() * 700);
-      const { startedAt, acked } = await runChildAndKill(dir, killAfterMs);
+      const { startedAt, acked } = await runChildAndKill(CHILD, [dir, DOC_ID], killAfterMs, 1);
       const context = `round ${round}, killed ${killAfterMs} ms after start`;
       expect(startedAt, context).toBe(batches);
       expect(acked.length, context).toBeGreaterThan(0);
