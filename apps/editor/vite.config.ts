@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
-import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { defaultClientConditions, defaultServerConditions, defineConfig, type Plugin } from 'vite';
 
 // `npm run dev` talks to a sync server started separately (npm run dev in apps/sync-server).
 const syncServer = 'http://127.0.0.1:1234';
@@ -33,6 +33,9 @@ export default defineConfig({
     // editor builds without building them first. Vite's own defaults are kept after it.
     conditions: ['source', ...defaultClientConditions],
   },
+  // The same for Vitest, which resolves modules as for server-side rendering: without it the editor's tests
+  // would import @collab/schema's dist, which a fresh clone has not built.
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   server: {
     proxy: {
       '/api': syncServer,
