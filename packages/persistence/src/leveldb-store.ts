@@ -1,6 +1,7 @@
 import { ClassicLevel, type BatchOperation } from 'classic-level';
 import { StoreError, type DocMeta, type DocStore, type OpenDoc } from './doc-store.js';
 import { readDocState, type DocState } from './doc-state.js';
+import { DocLanes } from './doc-lanes.js';
 import { ALL_DOCS, assertDocId, docIdOfKey, docRange, metaKey, updateKey, updateRange } from './keys.js';
 import { mergeLog } from './merge.js';
 import { StoreWork, toStoreError } from './store-work.js';
@@ -41,6 +42,7 @@ const RECLAIM_AFTER_BYTES = 1024 * 1024;
  */
 export class LevelDbStore implements DocStore {
   private readonly states = new Map<string, Promise<DocState>>();
+  private readonly compactions = new DocLanes();
   private readonly work: StoreWork;
   private closing: Promise<void> | null = null;
   readonly versions: VersionStore;
@@ -210,7 +212,7 @@ export class LevelDbStore implements DocStore {
    * every entry since.
    */
   private compactIfLong(docId: string, state: DocState, last: DocState['queued'][number]): void {
-    if (this.closing || state.compaction || (state.meta?.updates ?? 0) <= this.compactThreshold) return;
+    if (this.closing || this.compactions.busy(docId) || (state.meta?.updates ?? 0) <= this.compactThreshold) return;
     // `meta.size` now counts exactly the entries up to the snapshot's last one: the lane writes in sequence order.
     const snapshot = last.stateAfter && {
       state: last.stateAfter(),
@@ -248,15 +250,7 @@ export class LevelDbStore implements DocStore {
 
   private compactNow(docId: string, state: DocState, snapshot?: Snapshot): Promise<void> {
     // Chained behind a compaction in progress, so that this one still folds in everything appended before it.
-    const run = (state.compaction ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(() => this.foldLog(docId, state, snapshot));
-    state.compaction = run;
-    const done = () => {
-      if (state.compaction === run) state.compaction = null;
-    };
-    run.then(done, done);
-    return run;
+    return this.compactions.run(docId, () => this.foldLog(docId, state, snapshot));
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { BatchOperation, ClassicLevel } from 'classic-level';
 import { StoreError } from '../doc-store.js';
-import { DocLanes } from '../cluster/doc-lanes.js';
+import { DocLanes } from '../doc-lanes.js';
 import { assertDocId } from '../keys.js';
 import type { ThinningPolicy } from './thinning.js';
 import { chainLength, KEYFRAME_EVERY, stateOfChain } from './version-codec.js';
