@@ -24,7 +24,7 @@ export function throughput(quick: boolean): Scenario {
   return {
     group: 'throughput',
     name: 'throughput',
-    servers: ['ours', 'y-websocket', 'hocuspocus', 'relay'],
+    servers: ['ours', 'ours-os', 'y-websocket', 'hocuspocus', 'relay'],
     run: (server, ctx) => runThroughput(server, ctx, durationMs),
   };
 }
