@@ -10,6 +10,7 @@ import { Client, Samples, closeAll, connectMany, sleep, until } from '../loadgen
 import { appendUpdate, clockRanges } from '../protocol.js';
 import { cpuSeconds } from '../proc.js';
 import { ServerProcess, type ServerName } from '../servers.js';
+import { storeWindow } from '../store-metrics.js';
 import type { Figure, RunContext, Scenario } from './types.js';
 
 const WRITERS = 20;
@@ -71,6 +72,7 @@ async function runThroughput(name: ServerName, ctx: RunContext, durationMs: numb
     await sleep(500);
 
     const pid = server.pid;
+    const store = await storeWindow(server);
     const cpuStart = cpuSeconds(pid);
     const started = performance.now();
     running = true;
@@ -80,6 +82,7 @@ async function runThroughput(name: ServerName, ctx: RunContext, durationMs: numb
     windowEnd = performance.now();
     const cpu = cpuSeconds(pid) - cpuStart;
     const seconds = (windowEnd - started) / 1000;
+    const storeFigures = await store.end('throughput', seconds);
     const sent = nextClock.reduce((a, b) => a + b, 0);
     // Let what is in flight arrive, so that the latency samples include the tail of the window.
     await until(() => latency.length >= sent * RECEIVERS, 5_000);
@@ -96,6 +99,7 @@ async function runThroughput(name: ServerName, ctx: RunContext, durationMs: numb
       { row: row('server CPU (% of a core)'), value: (100 * cpu) / seconds, better: 'lower' },
       { row: row('p50 latency under load (ms)'), value: latency.quantile(0.5), better: 'lower' },
       { row: row('p99 latency under load (ms)'), value: latency.quantile(0.99), better: 'lower' },
+      ...storeFigures,
     ];
   } finally {
     await server.stop();
