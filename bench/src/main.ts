@@ -45,12 +45,13 @@ const serverFilter = args.servers?.split(',') as ServerName[] | undefined;
 
 function scenarios(): Scenario[] {
   const all = quick
-    ? [fanout(10, true), fanout(100, true), throughput(true), connections(500, 50, true), coldload(true), durability(), cluster(100, true)]
+    ? [fanout(10, true), fanout(100, true), throughput(true), throughput(true, 20), connections(500, 50, true), coldload(true), durability(), cluster(100, true)]
     : [
         fanout(10, false),
         fanout(100, false),
         fanout(500, false),
         throughput(false),
+        throughput(false, 20),
         connections(2_000, 200, false),
         connections(10_000, 1_000, false),
         coldload(false),

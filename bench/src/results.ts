@@ -72,7 +72,7 @@ Produced by \`${command} --write-results\` on ${new Date().toISOString().slice(0
   ↓ lower is better, ↑ higher is better; "ours … / best peer" compares medians with the better of the two peers.
 - Settings: fanout = 1 writer, one 1-character update every 10 ms for ${input.quick ? 3 : 10} s, N receivers;
   throughput = 20 writers × 8 updates in flight (in flight until the first receiver gets it), 20 receivers,
-  ${input.quick ? 3 : 10} s; connections = idle synced clients with one awareness state each, spread evenly over the
+  ${input.quick ? 3 : 10} s, on one document, and on 20 documents (one writer and one receiver each); connections = idle synced clients with one awareness state each, spread evenly over the
   documents, memory measured 3 s after the last join and ${input.quick ? 3 : 10} s after all closed; coldload =
   automerge-paper (${input.quick ? 'first 20,000' : 'all 259,778'} transactions, one update each, 256 in flight),
   SIGTERM, restart, fresh client; durability = 200 updates, SIGKILL when the reader has the 200th, restart;
