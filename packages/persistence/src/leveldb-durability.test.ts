@@ -6,11 +6,14 @@ import { contentOf, docFrom, recordingDoc, typeSomeText } from './test/yjs-helpe
 
 const DOCS = 20;
 const APPENDS = 5;
+/** A creation and the appends of each document, the compaction, the delete, the version and its rename. */
+const WRITES = DOCS * (1 + APPENDS) + 4;
 
 /**
  * Writes the way a busy server does: DOCS documents created and written at once, each appending APPENDS
- * times in a row (waiting for each like a room waits for its write round), then a compaction and a delete.
- * Reopens the store and checks every document is whole. Returns what LevelDB was asked to do.
+ * times in a row (waiting for each like a room waits for its write round), then a compaction, a delete, and
+ * a named version that is renamed. Reopens the store and checks every document and the version are whole.
+ * Returns what LevelDB was asked to do.
  */
 async function writeLikeAServer(options: Omit<OpenStoreOptions, 'dir'>) {
   // Watches every batch a store hands to classic-level, without changing what it does.
@@ -31,6 +34,8 @@ async function writeLikeAServer(options: Omit<OpenStoreOptions, 'dir'>) {
     );
     await store.compact('doc0');
     await store.delete('doc1');
+    const version = await store.versions.add('doc2', { doc: docs[2]!.doc, kind: 'named', authors: [], createdAt: 1 });
+    await store.versions.rename('doc2', version.id, 'renamed');
     const stats = store.writeStats();
     await store.close();
 
@@ -38,6 +43,7 @@ async function writeLikeAServer(options: Omit<OpenStoreOptions, 'dir'>) {
     for (const { id, doc } of docs.slice(2)) expect(contentOf(docFrom(await store.load(id)))).toEqual(contentOf(doc));
     expect(contentOf(docFrom(await store.load('doc0')))).toEqual(contentOf(docs[0]!.doc));
     expect(await store.meta('doc1')).toBeNull();
+    expect((await store.versions.list('doc2')).map((v) => v.name)).toEqual(['renamed']);
     await store.close();
     const syncOptions = batch.mock.calls.map((call) => (call as unknown[])[1]);
     return { stats, syncOptions };
@@ -50,10 +56,10 @@ async function writeLikeAServer(options: Omit<OpenStoreOptions, 'dir'>) {
 describe('LevelDbStore durability', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('fsyncs every write by default: creations, appends, compaction and delete, in batches many documents share', async () => {
+  it('fsyncs every write by default (creations, appends, compaction, delete, versions) in batches documents share', async () => {
     const { stats, syncOptions } = await writeLikeAServer({});
-    // Creations, appends, the compaction's fold and the delete all went out as synced batches.
-    expect(stats.writes).toBe(DOCS * (1 + APPENDS) + 2);
+    // Creations, appends, the compaction's fold, the delete and the version's two all went out as synced batches.
+    expect(stats.writes).toBe(WRITES);
     expect(syncOptions.length).toBe(stats.syncedBatches);
     expect(syncOptions.every((options) => (options as { sync?: boolean } | undefined)?.sync === true)).toBe(true);
     // Group commit: the documents writing at the same time shared their fsyncs.
@@ -62,7 +68,7 @@ describe('LevelDbStore durability', () => {
 
   it("with durability 'os' writes each batch at once, unsynced, as before", async () => {
     const { stats, syncOptions } = await writeLikeAServer({ durability: 'os' });
-    expect(stats).toEqual({ writes: DOCS * (1 + APPENDS) + 2, syncedBatches: 0 });
+    expect(stats).toEqual({ writes: WRITES, syncedBatches: 0 });
     expect(syncOptions.length).toBe(stats.writes);
     expect(syncOptions.every((options) => options === undefined)).toBe(true);
   });

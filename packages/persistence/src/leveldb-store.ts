@@ -66,7 +66,7 @@ export class LevelDbStore implements EmbeddedStore {
     onError: (err: unknown) => void,
   ) {
     this.work = new StoreWork(onError);
-    this.versions = new LevelDbVersions(db, (work) => this.track(work));
+    this.versions = new LevelDbVersions(db, writes, (work) => this.track(work));
   }
 
   /** Opens (or creates) the store; a directory that cannot be opened, e.g. locked, is StoreError('io'). */
@@ -206,7 +206,8 @@ export class LevelDbStore implements EmbeddedStore {
    * Every write of the store goes through here, each one atomic batch. With `fsync` each is fsynced before it
    * resolves, in a batch shared with other documents' writes (GroupCommit), and each needs it:
    * - an append: that is the promise; the server relays an update only once its append resolved.
-   * - create and delete: a user got 201 or 204 for them; a deleted document must not come back.
+   * - create and delete: a user got 201 or 204 for them; a deleted document must not come back. The version
+   *   history (`LevelDbVersions`) writes the same way: a named version or a rename was answered too.
    * - a compaction's fold would keep every acknowledged update even unsynced: it is one atomic record in
    *   LevelDB's log, and losing it leaves the log it replaced. But LevelDB does not fsync a log file when it
    *   moves on to the next, so an unsynced fold in the old file could be lost while a later, synced append in
