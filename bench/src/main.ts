@@ -6,7 +6,8 @@
  *   --rounds N       rounds per scenario (default 3)
  *   --quick          short smoke run: smaller sizes, 3 s windows, 1 round unless --rounds is given
  *   --only a,b       scenario groups: fanout, throughput, connections, coldload, durability, cluster
- *   --servers a,b    subset of: ours, y-websocket, hocuspocus, relay
+ *   --servers a,b    subset of: ours (DURABILITY=fsync, the default), ours-os (DURABILITY=os), y-websocket,
+ *                    hocuspocus, relay
  *   --write-results  write bench/RESULTS.md
  *   --keep           keep the scratch directory (data dirs and server logs)
  */
@@ -44,12 +45,13 @@ const serverFilter = args.servers?.split(',') as ServerName[] | undefined;
 
 function scenarios(): Scenario[] {
   const all = quick
-    ? [fanout(10, true), fanout(100, true), throughput(true), connections(500, 50, true), coldload(true), durability(), cluster(100, true)]
+    ? [fanout(10, true), fanout(100, true), throughput(true), throughput(true, 20), connections(500, 50, true), coldload(true), durability(), cluster(100, true)]
     : [
         fanout(10, false),
         fanout(100, false),
         fanout(500, false),
         throughput(false),
+        throughput(false, 20),
         connections(2_000, 200, false),
         connections(10_000, 1_000, false),
         coldload(false),

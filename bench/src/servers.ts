@@ -10,7 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DialectName } from './protocol.js';
 
-export type ServerName = 'ours' | 'y-websocket' | 'hocuspocus' | 'relay';
+/** `ours` runs with the default `DURABILITY=fsync`, `ours-os` with `DURABILITY=os`. */
+export type ServerName = 'ours' | 'ours-os' | 'y-websocket' | 'hocuspocus' | 'relay';
+export const isOurs = (name: ServerName) => name === 'ours' || name === 'ours-os';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_DIR = path.resolve(BENCH_DIR, '..');
@@ -35,24 +37,30 @@ interface Spec {
   readyPath: string;
 }
 
+/**
+ * Our server: LOG_LEVEL=warn, as the peers log nothing per connection either. The rate limits are raised
+ * because the bench exceeds them by design (1,000 documents created in a second; writers replaying a trace far
+ * above 2,000 messages/s); the peers have no such limits.
+ */
+const ourSpec = (label: string, durability: 'fsync' | 'os'): Spec => ({
+  label,
+  dialect: 'y-websocket',
+  script: OUR_SERVER_ENTRY,
+  env: (port, dataDir) => ({
+    PORT: `${port}`,
+    DATA_DIR: dataDir,
+    COLLAB_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+    DOCS_RATE_LIMIT: '1000000',
+    MESSAGE_RATE_LIMIT: '1000000',
+    DURABILITY: durability,
+  }),
+  readyPath: '/healthz',
+});
+
 const SPECS: Record<ServerName, Spec> = {
-  ours: {
-    label: 'ours',
-    dialect: 'y-websocket',
-    script: OUR_SERVER_ENTRY,
-    // LOG_LEVEL=warn: the peers log nothing per connection either. The rate limits are raised because the
-    // bench exceeds them by design (1,000 documents created in a second; writers replaying a trace far above
-    // 2,000 messages/s); the peers have no such limits.
-    env: (port, dataDir) => ({
-      PORT: `${port}`,
-      DATA_DIR: dataDir,
-      COLLAB_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      DOCS_RATE_LIMIT: '1000000',
-      MESSAGE_RATE_LIMIT: '1000000',
-    }),
-    readyPath: '/healthz',
-  },
+  ours: ourSpec('ours (fsync)', 'fsync'),
+  'ours-os': ourSpec('ours (os)', 'os'),
   'y-websocket': {
     label: 'y-websocket-server',
     dialect: 'y-websocket',
@@ -176,7 +184,7 @@ export class ServerProcess {
     const spec = SPECS[this.name];
     const base = `ws://127.0.0.1:${this.port}`;
     const handshake = this.name !== 'relay';
-    if (this.name === 'ours') {
+    if (isOurs(this.name)) {
       const res = await fetch(`http://127.0.0.1:${this.port}/api/docs`, { method: 'POST' });
       if (res.status !== 201) throw new Error(`POST /api/docs answered ${res.status}`);
       const { id, editToken } = (await res.json()) as { id: string; editToken: string };

@@ -1,6 +1,7 @@
 /**
  * The results table: one row per figure, one column per server (median, min–max over rounds), the floor
- * where there is one, and the ratio ours / best peer (the better of y-websocket-server and Hocuspocus).
+ * where there is one, and the ratios ours / best peer (the better of y-websocket-server and Hocuspocus), for
+ * our server with DURABILITY=fsync (the default) and with DURABILITY=os.
  */
 import { type ServerName, serverLabel } from './servers.js';
 import type { Figure } from './scenarios/types.js';
@@ -11,7 +12,8 @@ export interface Row {
   values: Partial<Record<ServerName | 'floor', number[]>>;
 }
 
-const COLUMNS: Array<ServerName | 'floor'> = ['ours', 'y-websocket', 'hocuspocus', 'floor'];
+const COLUMNS: Array<ServerName | 'floor'> = ['ours', 'ours-os', 'y-websocket', 'hocuspocus', 'floor'];
+const OURS: ServerName[] = ['ours', 'ours-os'];
 const PEERS: ServerName[] = ['y-websocket', 'hocuspocus'];
 
 export function median(values: number[]): number {
@@ -39,8 +41,8 @@ function cell(values: number[] | undefined): string {
   return `${m}${range}${failed ? ` [${failed} failed]` : ''}`;
 }
 
-function ratio(row: Row): string {
-  const ours = median(row.values.ours ?? []);
+function ratio(row: Row, server: ServerName): string {
+  const ours = median(row.values[server] ?? []);
   const peers = PEERS.map((p) => median(row.values[p] ?? [])).filter((v) => Number.isFinite(v));
   if (!Number.isFinite(ours) || peers.length === 0) return '';
   // A ratio of negative numbers (memory that grew instead of being released) would read backwards.
@@ -52,8 +54,16 @@ function ratio(row: Row): string {
 
 /** A Markdown table (also readable in a terminal). */
 export function renderTable(rows: Row[]): string {
-  const header = ['figure', ...COLUMNS.map((c) => (c === 'floor' ? 'floor (relay / in-process)' : serverLabel(c))), 'ours / best peer'];
-  const lines = rows.map((row) => [`${row.row} ${row.better === 'lower' ? '↓' : '↑'}`, ...COLUMNS.map((c) => cell(row.values[c])), ratio(row)]);
+  const header = [
+    'figure',
+    ...COLUMNS.map((c) => (c === 'floor' ? 'floor (relay / in-process)' : serverLabel(c))),
+    ...OURS.map((server) => `${serverLabel(server)} / best peer`),
+  ];
+  const lines = rows.map((row) => [
+    `${row.row} ${row.better === 'lower' ? '↓' : '↑'}`,
+    ...COLUMNS.map((c) => cell(row.values[c])),
+    ...OURS.map((server) => ratio(row, server)),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...lines.map(line)].join('\n');

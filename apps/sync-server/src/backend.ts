@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import {
   type ClusterStatus,
   type DocStore,
@@ -9,6 +9,7 @@ import {
   openClusterStore,
   openFileStore,
   openStore,
+  type WriteStats,
 } from '@collab/persistence';
 import type { Config } from './config.js';
 import { type PresenceBus, singleProcess } from './collab/presence-bus.js';
@@ -33,11 +34,12 @@ export interface Backend {
 export async function openBackend(config: Config, logger: Logger, metrics: Metrics): Promise<Backend> {
   const onError = (err: unknown) => logger.warn({ err }, 'background compaction failed');
   if (!config.cluster) {
-    const store = await openStore({ dir: path.join(config.dataDir, 'store'), onError });
+    const store = await openStore({ dir: path.join(config.dataDir, 'store'), durability: config.durability, onError });
     const files = await openFileStore({ dir: path.join(config.dataDir, 'files') }).catch(async (err: unknown) => {
       await store.close();
       throw err;
     });
+    watchWrites(metrics, () => store.writeStats());
     return { store, files, presenceBus: singleProcess, problem: () => null, closeBus: async () => undefined };
   }
 
@@ -67,6 +69,25 @@ export async function openBackend(config: Config, logger: Logger, metrics: Metri
     },
     closeBus: () => bus.close(),
   };
+}
+
+/** The embedded store's writes and the fsyncs that carried them, read when /metrics is scraped. */
+function watchWrites(metrics: Metrics, stats: () => WriteStats): void {
+  const counter = (name: string, help: string, read: (stats: WriteStats) => number) => {
+    let reported = 0;
+    new Counter({
+      name,
+      help,
+      registers: [metrics.registry],
+      collect() {
+        const now = read(stats());
+        this.inc(now - reported);
+        reported = now;
+      },
+    });
+  };
+  counter('collab_store_writes_total', 'Writes of the document store: appends, creations, compactions, deletes', (s) => s.writes);
+  counter('collab_store_fsyncs_total', 'Synced batches carrying those writes, one fsync each (DURABILITY=fsync)', (s) => s.syncedBatches);
 }
 
 /** Connectivity and stream lag of a cluster process, read when /metrics is scraped. */

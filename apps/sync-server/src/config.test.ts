@@ -8,6 +8,7 @@ describe('loadConfig', () => {
       port: 1234,
       host: '127.0.0.1',
       dataDir: '/srv/app/data',
+      durability: 'fsync',
       secret: undefined,
       previousSecrets: [],
       publicUrl: 'http://localhost:1234',
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
         TRUST_PROXY: 'true',
         MAX_FILE_BYTES: '2048',
         FILES_RATE_LIMIT: '5',
+        DURABILITY: 'os',
       },
       '/srv',
     );
@@ -54,6 +56,7 @@ describe('loadConfig', () => {
       allowedOrigins: ['https://docs.example.org', 'https://intranet.example.org'],
       trustedProxies: 1,
       limits: expect.objectContaining({ maxFileBytes: 2048, filesPerMinute: 5 }),
+      durability: 'os',
     });
   });
 
@@ -69,6 +72,7 @@ describe('loadConfig', () => {
     [{ FILES_RATE_LIMIT: '0' }, 'FILES_RATE_LIMIT="0" is invalid: must be at least 1'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes" is invalid: must be true, false, or the number of proxies in front'],
     [{ TRUST_PROXY: '33' }, 'TRUST_PROXY="33" is invalid: must be true, false, or the number of proxies in front'],
+    [{ DURABILITY: 'none' }, 'DURABILITY="none" is invalid: must be fsync or os'],
     [{ COLLAB_PREVIOUS_SECRETS: 'x'.repeat(40) }, 'COLLAB_SECRET is required with COLLAB_PREVIOUS_SECRETS'],
     [{ DATABASE_URL: 'postgres://db/collab' }, 'REDIS_URL is required'],
     [{ REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://db/collab' }, 'COLLAB_SECRET is required in cluster mode'],

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Durability } from '@collab/persistence';
 import { z } from 'zod';
 
 /** Start-up configuration, read once from the environment and validated; nothing else reads `process.env`. */
@@ -7,6 +8,8 @@ export interface Config {
   host: string;
   /** Absolute path of the directory holding the LevelDB store and the generated secret. */
   dataDir: string;
+  /** `fsync`: an update is on the disk before it is relayed (survives a power cut); `os`: handed to the OS only. */
+  durability: Durability;
   /** From COLLAB_SECRET; when absent the server generates one and keeps it in `dataDir`. */
   secret: string | undefined;
   /** From COLLAB_PREVIOUS_SECRETS: keys whose links are still accepted during a key rotation, never used to sign. */
@@ -74,6 +77,7 @@ const schema = z.object({
   PORT: integer(0, 65535).default(1234),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  DURABILITY: z.enum(['fsync', 'os'], 'must be fsync or os').default('fsync'),
   COLLAB_SECRET: secret.optional(),
   COLLAB_PREVIOUS_SECRETS: list(secret).default([]),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
@@ -150,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     port: vars.PORT,
     host: vars.HOST,
     dataDir: path.resolve(cwd, vars.DATA_DIR),
+    durability: vars.DURABILITY,
     secret: vars.COLLAB_SECRET,
     previousSecrets: vars.COLLAB_PREVIOUS_SECRETS,
     publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),

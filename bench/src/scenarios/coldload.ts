@@ -26,7 +26,7 @@ export function coldload(quick: boolean): Scenario {
   return {
     group: 'coldload',
     name: label,
-    servers: ['ours', 'y-websocket', 'hocuspocus'],
+    servers: ['ours', 'ours-os', 'y-websocket', 'hocuspocus'],
     run: (server, ctx) => runColdload(server, ctx, limit, label),
     floor: async () => [{ row: `${label} · fresh client load (ms)`, value: inProcessFloor(limit), better: 'lower' }],
   };

@@ -16,7 +16,7 @@ export function durability(): Scenario {
   return {
     group: 'durability',
     name: 'durability',
-    servers: ['ours', 'y-websocket', 'hocuspocus'],
+    servers: ['ours', 'ours-os', 'y-websocket', 'hocuspocus'],
     run: (server, ctx) => runDurability(server, ctx),
   };
 }

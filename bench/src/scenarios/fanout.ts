@@ -9,6 +9,7 @@ import { Client, Samples, closeAll, connectMany, sleep, until } from '../loadgen
 import { appendUpdate, clockRanges } from '../protocol.js';
 import { cpuSeconds, rssBytes } from '../proc.js';
 import { type DocTarget, ServerProcess, type ServerName } from '../servers.js';
+import { storeWindow } from '../store-metrics.js';
 import type { Figure, RunContext, Scenario } from './types.js';
 
 const WRITER_CLIENT = 7_000_001;
@@ -21,7 +22,7 @@ export function fanout(receivers: number, quick: boolean): Scenario {
   return {
     group: 'fanout',
     name: `fanout ${receivers}`,
-    servers: ['ours', 'y-websocket', 'hocuspocus', 'relay'],
+    servers: ['ours', 'ours-os', 'y-websocket', 'hocuspocus', 'relay'],
     run: (server, ctx) => runFanout(server, ctx, receivers, durationMs),
   };
 }
@@ -31,7 +32,9 @@ async function runFanout(name: ServerName, ctx: RunContext, receivers: number, d
   await server.start();
   try {
     const doc = await server.createDoc();
+    const store = await storeWindow(server);
     const m = await measureFanout({ writer: doc, receiver: doc, receivers, durationMs, pids: [server.pid] });
+    const storeFigures = await store.end(`fanout ${receivers}`);
     const row = (what: string) => `fanout ${receivers} · ${what}`;
     return [
       { row: row('p50 latency (ms)'), value: m.p50, better: 'lower' },
@@ -40,6 +43,7 @@ async function runFanout(name: ServerName, ctx: RunContext, receivers: number, d
       { row: row('delivered / expected (%)'), value: m.deliveredPercent, better: 'higher' },
       { row: row('server CPU (% of a core)'), value: m.cpuPercent, better: 'lower' },
       { row: row('server peak RSS (MB)'), value: m.peakRssMB, better: 'lower' },
+      ...storeFigures,
     ];
   } finally {
     await server.stop();

@@ -1,15 +1,18 @@
 /**
- * throughput: one document, 20 writers with 8 updates in flight each, 20 receivers.
+ * throughput: 20 writers with 8 updates in flight each, 20 receivers, all on one document; or, spread over
+ * 20 documents (one writer and one receiver each), the same load as many documents' writes, which is where
+ * DURABILITY=fsync's group commit has writes to share an fsync.
  *
  * "In flight" is defined by delivery, because our server does not echo an update to its sender: an update
  * is in flight from the moment its writer sends it until the first receiver gets it. Each first delivery lets
- * that writer send one more, so every writer keeps 8 outstanding. Deliveries count receivers only; the
- * servers also relay every update to the 19 other writers (and the peers echo it to its sender).
+ * that writer send one more, so every writer keeps 8 outstanding. Deliveries count receivers only; on one
+ * document the servers also relay every update to the 19 other writers (and the peers echo it to its sender).
  */
 import { Client, Samples, closeAll, connectMany, sleep, until } from '../loadgen.js';
 import { appendUpdate, clockRanges } from '../protocol.js';
 import { cpuSeconds } from '../proc.js';
 import { ServerProcess, type ServerName } from '../servers.js';
+import { storeWindow } from '../store-metrics.js';
 import type { Figure, RunContext, Scenario } from './types.js';
 
 const WRITERS = 20;
@@ -19,21 +22,24 @@ const FIRST_CLIENT = 8_000_000;
 /** Per-writer capacity of the bookkeeping arrays (far above what 10 s can reach). */
 const MAX_PER_WRITER = 1 << 19;
 
-export function throughput(quick: boolean): Scenario {
+export function throughput(quick: boolean, docCount = 1): Scenario {
   const durationMs = quick ? 3_000 : 10_000;
+  const name = docCount === 1 ? 'throughput' : `throughput ${docCount} docs`;
   return {
     group: 'throughput',
-    name: 'throughput',
-    servers: ['ours', 'y-websocket', 'hocuspocus', 'relay'],
-    run: (server, ctx) => runThroughput(server, ctx, durationMs),
+    name,
+    servers: ['ours', 'ours-os', 'y-websocket', 'hocuspocus', 'relay'],
+    run: (server, ctx) => runThroughput(server, ctx, durationMs, docCount, name),
   };
 }
 
-async function runThroughput(name: ServerName, ctx: RunContext, durationMs: number): Promise<Figure[]> {
+async function runThroughput(name: ServerName, ctx: RunContext, durationMs: number, docCount: number, label: string): Promise<Figure[]> {
   const server = new ServerProcess(name, ctx.workDir);
   await server.start();
   try {
-    const doc = await server.createDoc();
+    const docs = await Promise.all(Array.from({ length: docCount }, () => server.createDoc()));
+    // Writer w and receiver w are on document w % docCount.
+    const docOf = (index: number) => docs[index % docCount]!;
     const sentAt = Array.from({ length: WRITERS }, () => new Float64Array(MAX_PER_WRITER));
     const seen = Array.from({ length: WRITERS }, () => new Uint8Array(MAX_PER_WRITER));
     const nextClock = new Array<number>(WRITERS).fill(0);
@@ -66,11 +72,12 @@ async function runThroughput(name: ServerName, ctx: RunContext, durationMs: numb
       });
     };
 
-    const receivers = await connectMany(RECEIVERS, 20, () => new Client(doc, { onUpdate }));
-    writers = await connectMany(WRITERS, 20, () => new Client(doc));
+    const receivers = await connectMany(RECEIVERS, 20, (i) => new Client(docOf(i), { onUpdate }));
+    writers = await connectMany(WRITERS, 20, (i) => new Client(docOf(i)));
     await sleep(500);
 
     const pid = server.pid;
+    const store = await storeWindow(server);
     const cpuStart = cpuSeconds(pid);
     const started = performance.now();
     running = true;
@@ -80,12 +87,13 @@ async function runThroughput(name: ServerName, ctx: RunContext, durationMs: numb
     windowEnd = performance.now();
     const cpu = cpuSeconds(pid) - cpuStart;
     const seconds = (windowEnd - started) / 1000;
+    const storeFigures = await store.end(label, docCount === 1 ? seconds : undefined);
     const sent = nextClock.reduce((a, b) => a + b, 0);
     // Let what is in flight arrive, so that the latency samples include the tail of the window.
     await until(() => latency.length >= sent * RECEIVERS, 5_000);
     await closeAll([...receivers, ...writers]);
 
-    const row = (what: string) => `throughput · ${what}`;
+    const row = (what: string) => `${label} · ${what}`;
     return [
       { row: row('updates/s'), value: firstDeliveries / seconds, better: 'higher' },
       { row: row('deliveries/s'), value: deliveries / seconds, better: 'higher' },
@@ -96,6 +104,7 @@ async function runThroughput(name: ServerName, ctx: RunContext, durationMs: numb
       { row: row('server CPU (% of a core)'), value: (100 * cpu) / seconds, better: 'lower' },
       { row: row('p50 latency under load (ms)'), value: latency.quantile(0.5), better: 'lower' },
       { row: row('p99 latency under load (ms)'), value: latency.quantile(0.99), better: 'lower' },
+      ...storeFigures,
     ];
   } finally {
     await server.stop();

@@ -17,8 +17,6 @@ export interface DocState {
   nextFlush: Promise<void> | null;
   /** Bumped by `delete`, so that a compaction that read the old log does not write it back. */
   generation: number;
-  /** The compaction running or waiting to run; one document compacts once at a time. */
-  compaction: Promise<void> | null;
   /**
    * Bytes of log entries that compactions of this process deleted or overwrote since LevelDB last compacted
    * the document's key range: what is still on disk for nothing. In memory only, so it restarts at 0.
@@ -40,7 +38,6 @@ export async function readDocState(db: ClassicLevel<string, Uint8Array>, docId: 
     queued: [],
     nextFlush: null,
     generation: 0,
-    compaction: null,
     discardedBytes: 0,
   };
 }

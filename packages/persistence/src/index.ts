@@ -1,13 +1,13 @@
 import { RedisPostgresStore, type ClusterStore, type ClusterStoreOptions } from './cluster/cluster-store.js';
-import type { DocStore } from './doc-store.js';
-import { LevelDbStore, type OpenStoreOptions } from './leveldb-store.js';
+import { LevelDbStore, type EmbeddedStore, type OpenStoreOptions } from './leveldb-store.js';
 import { DiskFileStore, type DiskFileStoreOptions } from './files/disk-file-store.js';
 import type { FileStore } from './files/file-store.js';
 import { PgFileStore, type PgFileStoreOptions } from './files/pg-file-store.js';
 
 export { DOC_ID_PATTERN, StoreError } from './doc-store.js';
 export type { DocMeta, DocStore, OpenDoc, StoreErrorCode } from './doc-store.js';
-export type { OpenStoreOptions } from './leveldb-store.js';
+export type { Durability, EmbeddedStore, OpenStoreOptions } from './leveldb-store.js';
+export type { WriteStats } from './group-commit.js';
 export type { ClusterStatus, ClusterStore, ClusterStoreOptions } from './cluster/cluster-store.js';
 export { DEFAULT_UNREFERENCED_GRACE_MS, FILE_SHA_PATTERN } from './files/file-store.js';
 export type { FileContent, FileStore, FileStoreClock, StoredFile } from './files/file-store.js';
@@ -23,7 +23,7 @@ export type { ThinningPolicy, ThinningTier } from './versions/thinning.js';
  * Opens the embedded LevelDB store in `options.dir` (created if missing). Fails with StoreError('io') naming
  * the directory if it cannot be opened: locked by another process, not writable, not a directory.
  */
-export function openStore(options: OpenStoreOptions): Promise<DocStore> {
+export function openStore(options: OpenStoreOptions): Promise<EmbeddedStore> {
   return LevelDbStore.open(options);
 }
 

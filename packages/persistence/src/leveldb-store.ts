@@ -1,15 +1,14 @@
-import { ClassicLevel, type BatchOperation } from 'classic-level';
+import { ClassicLevel } from 'classic-level';
 import { StoreError, type DocMeta, type DocStore, type OpenDoc } from './doc-store.js';
 import { readDocState, type DocState } from './doc-state.js';
+import { DocLanes } from './doc-lanes.js';
+import { GroupCommit, type LevelDb, type LevelOp, type LevelWrites, type WriteStats, unsyncedWrites } from './group-commit.js';
 import { ALL_DOCS, assertDocId, docIdOfKey, docRange, metaKey, updateKey, updateRange } from './keys.js';
 import { mergeLog } from './merge.js';
 import { StoreWork, toStoreError } from './store-work.js';
 import { decodeMeta, emptyMeta, encodeMeta } from './meta-codec.js';
 import { LevelDbVersions } from './versions/leveldb-versions.js';
 import type { VersionStore } from './versions/version-store.js';
-
-type Db = ClassicLevel<string, Uint8Array>;
-type Op = BatchOperation<Db, string, Uint8Array>;
 
 /** Options of the embedded LevelDB store. */
 export interface OpenStoreOptions {
@@ -19,6 +18,19 @@ export interface OpenStoreOptions {
   compactThreshold?: number;
   /** Receives the errors of background compactions, which have no caller to reject. Default: ignored. */
   onError?: (err: unknown) => void;
+  /**
+   * `fsync` (default): a write resolves once it is on the disk, many documents' writes sharing one fsync;
+   * `os`: once the operating system has it, which survives the process being killed, not a power cut.
+   */
+  durability?: Durability;
+}
+
+export type Durability = 'fsync' | 'os';
+
+/** The embedded store, with what it tells about its writes (for metrics). */
+export interface EmbeddedStore extends DocStore {
+  /** Writes made so far (appends, creations, compactions, deletes) and the fsynced batches that carried them. */
+  writeStats(): WriteStats;
 }
 
 const DEFAULT_COMPACT_THRESHOLD = 500;
@@ -36,29 +48,32 @@ const RECLAIM_AFTER_BYTES = 1024 * 1024;
 /**
  * DocStore on an embedded LevelDB (classic-level): one key per appended update, see `keys.ts`.
  *
- * Durability: a resolved append has been handed to the operating system (LevelDB's write-ahead log, without
- * fsync), so it survives the process being killed, not a power cut.
+ * Durability: a resolved append is in LevelDB's write-ahead log, fsynced with `durability: 'fsync'`, so it
+ * survives a power cut; with `os`, handed to the operating system only, so it survives the process being
+ * killed. Every other write goes the same way, see `write`.
  */
-export class LevelDbStore implements DocStore {
+export class LevelDbStore implements EmbeddedStore {
   private readonly states = new Map<string, Promise<DocState>>();
+  private readonly compactions = new DocLanes();
   private readonly work: StoreWork;
   private closing: Promise<void> | null = null;
   readonly versions: VersionStore;
 
   private constructor(
-    private readonly db: Db,
+    private readonly db: LevelDb,
+    private readonly writes: LevelWrites,
     private readonly compactThreshold: number,
     onError: (err: unknown) => void,
   ) {
     this.work = new StoreWork(onError);
-    this.versions = new LevelDbVersions(db, (work) => this.track(work));
+    this.versions = new LevelDbVersions(db, writes, (work) => this.track(work));
   }
 
   /** Opens (or creates) the store; a directory that cannot be opened, e.g. locked, is StoreError('io'). */
   static async open(options: OpenStoreOptions): Promise<LevelDbStore> {
     const threshold = options.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD;
     if (!(threshold >= 1)) throw new RangeError(`compactThreshold must be at least 1, got ${threshold}`);
-    const db: Db = new ClassicLevel(options.dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    const db: LevelDb = new ClassicLevel(options.dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
     try {
       await db.open();
     } catch (err) {
@@ -66,7 +81,8 @@ export class LevelDbStore implements DocStore {
         cause: err,
       });
     }
-    return new LevelDbStore(db, threshold, options.onError ?? (() => undefined));
+    const writes = (options.durability ?? 'fsync') === 'fsync' ? new GroupCommit(db) : unsyncedWrites(db);
+    return new LevelDbStore(db, writes, threshold, options.onError ?? (() => undefined));
   }
 
   create(docId: string): Promise<DocMeta> {
@@ -74,7 +90,7 @@ export class LevelDbStore implements DocStore {
       state.lane.run(async () => {
         if (state.meta === null) {
           const meta = emptyMeta(docId, Date.now());
-          await this.db.put(metaKey(docId), encodeMeta(meta));
+          await this.write([{ type: 'put', key: metaKey(docId), value: encodeMeta(meta) }]);
           state.meta = meta;
         }
         return { ...state.meta };
@@ -160,11 +176,15 @@ export class LevelDbStore implements DocStore {
         const keys = await this.db.keys(docRange(docId)).all();
         // One batch rather than db.clear, which deletes in chunks: a crash half-way through would leave part
         // of a log behind for `load` to serve.
-        if (keys.length > 0) await this.db.batch(keys.map((key): Op => ({ type: 'del', key })));
+        if (keys.length > 0) await this.write(keys.map((key): LevelOp => ({ type: 'del', key })));
         state.meta = null;
         state.generation += 1;
       }),
     );
+  }
+
+  writeStats(): WriteStats {
+    return { ...this.writes.stats };
   }
 
   /** Waits for every call in flight, background compactions included, then closes the database. Idempotent. */
@@ -182,11 +202,28 @@ export class LevelDbStore implements DocStore {
     }
   }
 
+  /**
+   * Every write of the store goes through here, each one atomic batch. With `fsync` each is fsynced before it
+   * resolves, in a batch shared with other documents' writes (GroupCommit), and each needs it:
+   * - an append: that is the promise; the server relays an update only once its append resolved.
+   * - create and delete: a user got 201 or 204 for them; a deleted document must not come back. The version
+   *   history (`LevelDbVersions`) writes the same way: a named version or a rename was answered too.
+   * - a compaction's fold would keep every acknowledged update even unsynced: it is one atomic record in
+   *   LevelDB's log, and losing it leaves the log it replaced. But LevelDB does not fsync a log file when it
+   *   moves on to the next, so an unsynced fold in the old file could be lost while a later, synced append in
+   *   the new one survives, with metadata that counts from the folded log. Syncing it costs no more disk work:
+   *   it rides in the next shared batch, and that batch's fsync would flush its bytes (same file) anyway.
+   * - the metadata rewrite of `reclaim` (unchanged bytes) takes the same path, for one path.
+   */
+  private write(ops: LevelOp[]): Promise<void> {
+    return this.writes.write(ops);
+  }
+
   /** Writes every queued append of the document, and its new metadata, in one atomic batch. */
   private async flush(docId: string, state: DocState): Promise<void> {
     state.nextFlush = null;
     const groups = state.queued.splice(0);
-    const ops: Op[] = [];
+    const ops: LevelOp[] = [];
     let bytes = 0;
     for (const { firstSeq, updates } of groups) {
       updates.forEach((update, i) => {
@@ -198,7 +235,7 @@ export class LevelDbStore implements DocStore {
     const base = state.meta ?? emptyMeta(docId, now);
     const meta = { ...base, updatedAt: now, size: base.size + bytes, updates: base.updates + ops.length };
     ops.push({ type: 'put', key: metaKey(docId), value: encodeMeta(meta) });
-    await this.db.batch(ops);
+    await this.write(ops);
     state.meta = meta;
     this.compactIfLong(docId, state, groups[groups.length - 1]!);
   }
@@ -210,7 +247,7 @@ export class LevelDbStore implements DocStore {
    * every entry since.
    */
   private compactIfLong(docId: string, state: DocState, last: DocState['queued'][number]): void {
-    if (this.closing || state.compaction || (state.meta?.updates ?? 0) <= this.compactThreshold) return;
+    if (this.closing || this.compactions.busy(docId) || (state.meta?.updates ?? 0) <= this.compactThreshold) return;
     // `meta.size` now counts exactly the entries up to the snapshot's last one: the lane writes in sequence order.
     const snapshot = last.stateAfter && {
       state: last.stateAfter(),
@@ -241,22 +278,14 @@ export class LevelDbStore implements DocStore {
     // data would stay. Rewriting the metadata, unchanged and on the lane like every metadata write, puts a
     // table above it that the second pass merges down, dropping what was deleted or overwritten.
     await state.lane.run(async () => {
-      if (state.meta !== null) await this.db.put(metaKey(docId), encodeMeta(state.meta));
+      if (state.meta !== null) await this.write([{ type: 'put', key: metaKey(docId), value: encodeMeta(state.meta) }]);
     });
     await this.db.compactRange(gte, lt);
   }
 
   private compactNow(docId: string, state: DocState, snapshot?: Snapshot): Promise<void> {
     // Chained behind a compaction in progress, so that this one still folds in everything appended before it.
-    const run = (state.compaction ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(() => this.foldLog(docId, state, snapshot));
-    state.compaction = run;
-    const done = () => {
-      if (state.compaction === run) state.compaction = null;
-    };
-    run.then(done, done);
-    return run;
+    return this.compactions.run(docId, () => this.foldLog(docId, state, snapshot));
   }
 
   /**
@@ -277,11 +306,11 @@ export class LevelDbStore implements DocStore {
         size: state.meta.size - fold.foldedBytes + fold.merged.byteLength,
         updates: state.meta.updates - fold.keys.length + 1,
       };
-      const ops = fold.keys.map((key): Op => ({ type: 'del', key }));
+      const ops = fold.keys.map((key): LevelOp => ({ type: 'del', key }));
       // After the deletes: within a batch the last operation on a key wins, and N is among the deleted keys.
       ops.push({ type: 'put', key: lastKey, value: fold.merged });
       ops.push({ type: 'put', key: metaKey(docId), value: encodeMeta(meta) });
-      await this.db.batch(ops);
+      await this.write(ops);
       state.meta = meta;
       // The folded entries, the old snapshot among them, stay on disk until LevelDB compacts over them.
       state.discardedBytes += fold.foldedBytes;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { StoreError, type DocMeta, type DocStore, type OpenDoc } from '../doc-store.js';
+import { DocLanes } from '../doc-lanes.js';
 import { StoreWork, messageOf } from '../store-work.js';
 import { assertDocId } from '../keys.js';
 import { compactDoc } from './compaction.js';
 import { combineMeta, readLogMeta, scanLogMetas } from './doc-meta.js';
-import { DocLanes } from './doc-lanes.js';
 import { waitForLease } from './lease.js';
 import { DocumentRows } from './pg-rows.js';
 import { PgVersions } from './pg-versions.js';
@@ -56,7 +56,7 @@ const DEFAULT_COMPACT_THRESHOLD = 500;
  */
 export class RedisPostgresStore implements ClusterStore {
   private readonly lanes = new DocLanes();
-  private readonly compactions = new Map<string, Promise<void>>();
+  private readonly compactions = new DocLanes();
   private readonly work: StoreWork;
   private readonly reader: StreamReader;
   private closing: Promise<void> | null = null;
@@ -234,20 +234,12 @@ export class RedisPostgresStore implements ClusterStore {
    * folds in everything appended before it was asked for.
    */
   private compactNow(docId: string): Promise<void> {
-    const run = (this.compactions.get(docId) ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(() => compactDoc(this.redis, this.rows, docId));
-    this.compactions.set(docId, run);
-    const done = () => {
-      if (this.compactions.get(docId) === run) this.compactions.delete(docId);
-    };
-    run.then(done, done);
-    return run;
+    return this.compactions.run(docId, () => compactDoc(this.redis, this.rows, docId));
   }
 
   /** Starts a compaction once the stream is long; never delays or fails the append that got here. */
   private compactInBackground(docId: string): void {
-    if (this.closing || this.compactions.has(docId)) return;
+    if (this.closing || this.compactions.busy(docId)) return;
     this.work.background(this.compactNow(docId));
   }
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { StoreError } from '../doc-store.js';
 import { assertDocId } from '../keys.js';
-import { DocLanes } from './doc-lanes.js';
+import { DocLanes } from '../doc-lanes.js';
 import type { ThinningPolicy } from '../versions/thinning.js';
 import { chainLength, KEYFRAME_EVERY, stateOfChain } from '../versions/version-codec.js';
 import type { NewVersion, VersionKind, VersionMeta, VersionStore } from '../versions/version-store.js';

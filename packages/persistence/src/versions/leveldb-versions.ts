@@ -1,6 +1,6 @@
-import type { BatchOperation, ClassicLevel } from 'classic-level';
 import { StoreError } from '../doc-store.js';
-import { DocLanes } from '../cluster/doc-lanes.js';
+import { DocLanes } from '../doc-lanes.js';
+import type { LevelDb, LevelOp, LevelWrites } from '../group-commit.js';
 import { assertDocId } from '../keys.js';
 import type { ThinningPolicy } from './thinning.js';
 import { chainLength, KEYFRAME_EVERY, stateOfChain } from './version-codec.js';
@@ -26,21 +26,21 @@ import {
   type StoredVersion,
 } from './version-writes.js';
 
-type Db = ClassicLevel<string, Uint8Array>;
-type Op = BatchOperation<Db, string, Uint8Array>;
-
 /**
  * The version history in the LevelDB store's database, under keys of its own (`version-keys.ts`). Every
  * write of a document's versions runs on that document's lane, reading what it needs and writing one atomic
  * batch, so a crash leaves each version whole or absent. These lanes are not the documents' append lanes:
- * cutting a version never delays an append.
+ * cutting a version never delays an append. Writes go the store's way (`writes`): with DURABILITY=fsync a
+ * named version, a rename or a purge is on the disk before its caller hears of it, in the batches the
+ * documents' appends share.
  */
 export class LevelDbVersions implements VersionStore {
   private readonly lanes = new DocLanes();
 
   /** `track` is the store's: it rejects once the store closes, and `close` waits for what it runs. */
   constructor(
-    private readonly db: Db,
+    private readonly db: LevelDb,
+    private readonly writes: LevelWrites,
     private readonly track: <T>(work: () => Promise<T>) => Promise<T>,
   ) {}
 
@@ -80,7 +80,7 @@ export class LevelDbVersions implements VersionStore {
       const bytes = await this.db.get(key);
       if (bytes === undefined) return null;
       const renamed = { ...decodeVersionRecord(docId, key, bytes), name };
-      await this.db.put(key, encodeVersionRecord(renamed));
+      await this.writes.write([{ type: 'put', key, value: encodeVersionRecord(renamed) }]);
       return publicMeta(renamed);
     });
   }
@@ -93,7 +93,7 @@ export class LevelDbVersions implements VersionStore {
       const { deletes, rewrites } = await prepareThinning(versions, now, policy, (ids) =>
         this.readContents(docId, ids.map(Number)),
       );
-      const ops: Op[] = deletes.flatMap((id): Op[] => [
+      const ops: LevelOp[] = deletes.flatMap((id): LevelOp[] => [
         { type: 'del', key: versionMetaKey(docId, Number(id)) },
         { type: 'del', key: versionContentKey(docId, Number(id)) },
       ]);
@@ -101,7 +101,7 @@ export class LevelDbVersions implements VersionStore {
         ops.push({ type: 'put', key: versionContentKey(docId, Number(id)), value: content });
         ops.push({ type: 'put', key: versionMetaKey(docId, Number(id)), value: encodeVersionRecord({ ...byId.get(id)!, keyframe }) });
       }
-      if (ops.length > 0) await this.db.batch(ops);
+      if (ops.length > 0) await this.writes.write(ops);
       return deletes;
     });
   }
@@ -110,7 +110,7 @@ export class LevelDbVersions implements VersionStore {
     return this.onLane(docId, async () => {
       const keys = await this.db.keys(versionDocRange(docId)).all();
       // One batch, not db.clear (which deletes in chunks): a crash must not leave a chain without its keyframe.
-      if (keys.length > 0) await this.db.batch(keys.map((key): Op => ({ type: 'del', key })));
+      if (keys.length > 0) await this.writes.write(keys.map((key): LevelOp => ({ type: 'del', key })));
     });
   }
 
@@ -131,7 +131,7 @@ export class LevelDbVersions implements VersionStore {
       const seq = recent[0] ? Number(recent[0].id) + 1 : 1;
       const { content, head, ...meta } = prepared;
       const stored: StoredVersion = { id: String(seq), docId, ...meta };
-      await this.db.batch([
+      await this.writes.write([
         { type: 'put', key: versionContentKey(docId, seq), value: content },
         { type: 'put', key: versionMetaKey(docId, seq), value: encodeVersionRecord(stored) },
         { type: 'put', key: headKey(docId), value: head },
