@@ -8,7 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate } from '../collab/protocol.js';
-import { type CreatedDoc, type TestClient, type TestServer, connectClient, openRawSocket, startTestServer, waitFor, waitForSync } from './helpers.js';
+import {
+  type CreatedDoc,
+  type TestClient,
+  type TestServer,
+  awarenessWithRawState,
+  connectClient,
+  openRawSocket,
+  startTestServer,
+  waitFor,
+  waitForSync,
+} from './helpers.js';
 import { weirdUpdate } from './weird-updates.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
@@ -35,15 +45,6 @@ const isObjectOrNullJson = (text: string) => {
     return false;
   }
 };
-function awarenessWithState(json: string): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarUint(e, 99);
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarString(e, json);
-  return encodeAwareness(encoding.toUint8Array(e));
-}
-
 /** Messages that are malformed by construction, each judged by an oracle other than the server's decoder. */
 function malformedMessages(sample: Y.Doc): fc.Arbitrary<Uint8Array | string> {
   const update = Y.encodeStateAsUpdate(sample);
@@ -71,7 +72,7 @@ function malformedMessages(sample: Y.Doc): fc.Arbitrary<Uint8Array | string> {
       })
       .filter(yjsRejects)
       .map(encodeUpdate),
-    fc.string().filter((s) => !isObjectOrNullJson(s)).map(awarenessWithState),
+    fc.string().filter((s) => !isObjectOrNullJson(s)).map((json) => awarenessWithRawState(json)),
     fc.string({ maxLength: 64 }),
   );
 }
