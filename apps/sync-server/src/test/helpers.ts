@@ -107,6 +107,30 @@ export async function readMetric(baseUrl: string, series: string): Promise<numbe
   return line ? Number(line.slice(series.length + 1)) : NaN;
 }
 
+/**
+ * Resolves once `check` holds, looking again each time `client`'s document changes, so that it answers as soon
+ * as the update that makes it true arrives; fails with `what` after `timeoutMs`.
+ */
+export function untilUpdated(client: TestClient, what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const look = () => {
+      if (!check()) return;
+      finish();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      client.doc.off('update', look);
+    };
+    client.doc.on('update', look);
+    look();
+  });
+}
+
 export const waitForSync = (client: TestClient, timeoutMs?: number) =>
   waitFor('the client to sync', () => client.provider.synced, timeoutMs);
 
