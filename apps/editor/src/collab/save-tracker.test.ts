@@ -38,12 +38,19 @@ async function until(what: string, check: () => boolean): Promise<void> {
 }
 
 /**
- * Lets the tracker check twice with the server. It has one check in flight at a time, so a second one means
- * it has read the answer to the first.
+ * Makes `change` while the server holds its writes: pending until the server applies it, saved after. Pending
+ * is checked once the tracker has asked the server twice: it keeps one check in flight, so a second one means
+ * it has read the answer to the first and found the server behind.
  */
-async function twoChecks(server: FakeServer): Promise<void> {
+async function savedOnlyOnceApplied(server: FakeServer, saves: ReturnType<typeof connect>['saves'], change: () => void) {
+  server.holdWrites = true;
+  change();
+  expect(saves.state.get()).toBe('pending');
   const asked = server.syncRequests;
   await until('two checks', () => server.syncRequests >= asked + 2);
+  expect(saves.state.get()).toBe('pending');
+  server.release();
+  await until('saved', () => saves.state.get() === 'saved');
 }
 
 describe('trackSaves', () => {
@@ -53,15 +60,7 @@ describe('trackSaves', () => {
     await until('the handshake', () => provider.synced);
     expect(saves.state.get()).toBe('saved');
 
-    server.holdWrites = true;
-    doc.getText('t').insert(0, 'hello');
-    expect(saves.state.get()).toBe('pending');
-    // Checks go on and find the server behind: still pending.
-    await twoChecks(server);
-    expect(saves.state.get()).toBe('pending');
-
-    server.release();
-    await until('saved', () => saves.state.get() === 'saved');
+    await savedOnlyOnceApplied(server, saves, () => doc.getText('t').insert(0, 'hello'));
     expect(server.doc.getText('t').toString()).toBe('hello');
   });
 
@@ -72,12 +71,7 @@ describe('trackSaves', () => {
     doc.getText('t').insert(0, 'keep drop');
     await until('the insertion saved', () => saves.state.get() === 'saved');
 
-    server.holdWrites = true;
-    doc.getText('t').delete(4, 5);
-    await twoChecks(server);
-    expect(saves.state.get()).toBe('pending');
-    server.release();
-    await until('the deletion saved', () => saves.state.get() === 'saved');
+    await savedOnlyOnceApplied(server, saves, () => doc.getText('t').delete(4, 5));
     expect(server.doc.getText('t').toString()).toBe('keep');
   });
 
