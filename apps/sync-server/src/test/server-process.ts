@@ -18,9 +18,6 @@ export interface ServerProcess {
   stderr(): string;
 }
 
-export { freePort };
-export { createDocOn } from './helpers.js';
-
 /** Runs the server from source (tsx, `source` export condition) and resolves once it listens. */
 export function spawnServer(env: Record<string, string>): Promise<ServerProcess> & { process: ChildProcess } {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SERVER_ENTRY], {
