@@ -39,8 +39,9 @@ test('a view link is read-only but live, and its holder is present', async ({ al
 
   await bob.editor.click();
   await bob.type('not allowed');
-  // Then Alice writes, and waits until the server has stored it. Whatever Bob's keystrokes sent reached the
-  // server before, and would have been relayed to Alice ahead of the answer that tells her she is saved.
+  // Then Alice writes and waits until the server has stored it. Anything Bob's keystrokes sent left his page
+  // before she typed: the server had it first, and would have relayed it to her ahead of the answer that tells
+  // her she is saved.
   await alice.focusEnd();
   await alice.type(' Later.');
   await alice.expectSaved();
