@@ -2,7 +2,9 @@
  * The sync server's test kit: a real server on port 0, stock clients, raw sockets, its metrics and messages.
  * What other workspaces need too (free ports, `waitFor`, child processes) is in @collab/test-services.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from '@collab/test-services';
@@ -180,6 +182,23 @@ export function openRawSocket(url: string, { answerSync = true, headers }: RawSo
   accepted.catch(() => {});
   opened.catch(() => {});
   return { socket, messages, opened, accepted, closed };
+}
+
+/**
+ * A bare TCP connection upgraded to a WebSocket on `path` (`/collab/<id>?token=...`), for a peer no WebSocket
+ * library plays: one that stops reading, or sends a frame that breaks the protocol. Resolves once the server
+ * has answered 101 (from then on it watches the socket and sends it frames).
+ */
+export async function upgradeOverTcp(port: number, path: string): Promise<net.Socket> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  const head = await new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))));
+  if (!head.startsWith('HTTP/1.1 101 ')) throw new Error(`the upgrade was answered ${head.split('\r\n')[0]}`);
+  return socket;
 }
 
 /** How the server answers a connection to `url`: `'accepted'` (its first sync message) or the close code. */

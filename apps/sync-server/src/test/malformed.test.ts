@@ -1,4 +1,3 @@
-import net from 'node:net';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -10,6 +9,7 @@ import {
   connectClient,
   openRawSocket,
   startTestServer,
+  upgradeOverTcp,
   waitFor,
   waitForSync,
 } from './helpers.js';
@@ -117,14 +117,7 @@ describe('malformed messages', () => {
   it('survives a WebSocket frame without the mask bit (a framing violation)', async () => {
     const pair = await honestPair(t);
     try {
-      const socket = net.connect(t.server.port, '127.0.0.1');
-      socket.on('error', () => {});
-      const key = Buffer.from('0123456789abcdef').toString('base64');
-      socket.write(
-        `GET /collab/${pair.doc.id}?token=${pair.doc.editToken} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
-          `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-      );
-      await new Promise((resolve) => socket.once('data', resolve));
+      const socket = await upgradeOverTcp(t.server.port, `/collab/${pair.doc.id}?token=${pair.doc.editToken}`);
       // FIN + binary opcode, payload length 3, and no mask bit: clients must mask (RFC 6455 5.1).
       socket.write(Buffer.from([0x82, 0x03, 1, 2, 3]));
       await new Promise((resolve) => socket.once('close', resolve));

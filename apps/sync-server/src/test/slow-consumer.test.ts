@@ -2,13 +2,20 @@
  * A client that stops reading must not make the server keep everything the document's other peers write.
  * The server runs in a child process so that its resident memory is its own, read from /proc (Linux only).
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { type TestClient, connectClient, createDocOn, readMetric, untilUpdated, waitFor, waitForSync } from './helpers.js';
+import {
+  type TestClient,
+  connectClient,
+  createDocOn,
+  readMetric,
+  untilUpdated,
+  upgradeOverTcp,
+  waitFor,
+  waitForSync,
+} from './helpers.js';
 import { type ServerProcess, serverHome } from './server-process.js';
 
 const KIB = 1024;
@@ -87,24 +94,6 @@ async function heldBytes(server: ServerProcess): Promise<number> {
 
 const metric = (server: ServerProcess, series: string) => readMetric(server.url, series);
 
-/**
- * A WebSocket client that completes the upgrade and never reads again: a raw TCP socket, paused, so that
- * the kernel's buffers fill and everything else the server sends it waits in the server's process.
- */
-async function openStalledSocket(port: number, path: string): Promise<net.Socket> {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.on('error', () => {});
-  await new Promise((resolve) => socket.once('connect', resolve));
-  socket.write(
-    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  );
-  const head = await new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))));
-  expect(head).toMatch(/^HTTP\/1\.1 101 /);
-  socket.pause();
-  return socket;
-}
-
 describe.runIf(process.platform === 'linux')('a client that stops reading', () => {
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
   afterEach(async () => {
@@ -152,7 +141,9 @@ describe.runIf(process.platform === 'linux')('a client that stops reading', () =
     // The same load once before measuring, so that what the measured round adds is not the server's
     // working set (compiled code, V8's heap and LevelDB's memtable at their busy size).
     await busyRound('warmed up');
-    const stalled = await openStalledSocket(server.port, `/collab/${id}?token=${encodeURIComponent(editToken)}`);
+    // A client that completes the upgrade and never reads again: the kernel's buffers fill, and everything else
+    // the server sends it waits in the server's process.
+    const stalled = (await upgradeOverTcp(server.port, `/collab/${id}?token=${encodeURIComponent(editToken)}`)).pause();
     cleanups.push(() => stalled.destroy());
     await waitFor('the stalled client to join', async () => (await metric(server, 'collab_connections')) === 3);
     await collectGarbage(server);
