@@ -106,7 +106,6 @@ describe('fuzzing the message handler', () => {
   });
 
   it('closes each malformed message’s connection with 4400 and stores nothing', async () => {
-    const before = await t.server.store.load(doc.id);
     let tried = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(malformedMessages(honest[0]!.doc), { minLength: 1, maxLength: 30 }), async (messages) => {
@@ -123,8 +122,16 @@ describe('fuzzing the message handler', () => {
       }),
       { numRuns: RUNS },
     );
-    expect(await t.server.store.load(doc.id)).toEqual(before);
+    // The server handles a connection's frames in order and stores in rounds, one at a time: once an honest
+    // round made after every malformed connection closed has reached everyone, anything they slipped in is
+    // stored. The store holds the honest marks, each once, and nothing else.
     await honestRound();
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, (await t.server.store.load(doc.id))!);
+    const text = stored.getText('t').toString();
+    expect(text).toBe(honest[0]!.text.toString());
+    expect(text.replace(/<\d+>/g, '')).toBe('');
+    expect(text.match(/<\d+>/g)!.sort()).toEqual(Array.from({ length: marks }, (_, i) => `<${i}>`).sort());
     console.log(`fuzz: ${tried} malformed messages, each closed its own connection; the document is unchanged`);
   }, 300_000);
 
