@@ -4,6 +4,9 @@ import { imageBytes, sha256 } from './file-bytes.js';
 import { type TestClient, connectClient, createDocOn, readMetric, untilUpdated, waitFor, waitForSync } from './helpers.js';
 import { type ServerProcess, serverHome } from './server-process.js';
 
+/** Rounds of edits typed before the first of them has reached everyone (see `type`). */
+const ROUNDS_IN_FLIGHT = 4;
+
 /**
  * Several server processes on one real Redis (AOF) and one real PostgreSQL, as a self-hoster runs them
  * behind a load balancer. A client "moved by the load balancer" is a stock provider whose serverUrl now
@@ -50,40 +53,37 @@ describe('cluster mode: several processes share documents through Redis and Post
     new Set([...c.provider.awareness.getStates().values()].map((state) => (state.user as { name?: string })?.name));
 
   /**
-   * Each writer appends `count` marks of its own, one transaction each, in rounds. A round starts once each
-   * writer's mark of the round before has reached its witness (the next writer unless given): writing goes on
-   * at the pace the cluster relays it, whatever the load of the machine.
+   * Each writer appends a mark of its own per round, one transaction each, for `rounds` rounds or until that
+   * promise settles. A round is typed once each writer's mark of the round ROUNDS_IN_FLIGHT before has reached
+   * its witness (the next writer unless given): writing goes on at the pace the cluster relays it, whatever the
+   * load of the machine, with a few rounds always on their way.
    */
   async function type(
     writers: TestClient[],
-    count: number,
+    rounds: number | Promise<unknown>,
     tag: string,
     witnesses = writers.map((_, n) => writers[(n + 1) % writers.length]!),
   ): Promise<string[]> {
+    let settled = false;
+    const stop = () => (settled = true);
+    if (typeof rounds !== 'number') void rounds.then(stop, stop);
     const marks: string[] = [];
-    for (let i = 0; i < count; i++) {
+    const inFlight: Promise<unknown>[] = [];
+    for (let i = 0; typeof rounds === 'number' ? i < rounds : !settled; i++) {
+      if (inFlight.length >= ROUNDS_IN_FLIGHT) await inFlight.shift();
       const round = writers.map((w, n) => {
         const mark = `<${tag}${n}.${i}>`;
         w.text.insert(w.text.length, mark);
         return mark;
       });
       marks.push(...round);
-      await Promise.all(
-        round.map((mark, n) =>
-          untilUpdated(witnesses[n]!, `${mark} to reach its witness`, () => witnesses[n]!.text.toString().includes(mark), 30_000),
-        ),
-      );
+      const witnessed = (mark: string, n: number) =>
+        untilUpdated(witnesses[n]!, `${mark} to reach its witness`, () => witnesses[n]!.text.toString().includes(mark), 30_000);
+      const arrived = Promise.all(round.map(witnessed));
+      arrived.catch(() => {}); // awaited when its turn comes
+      inFlight.push(arrived);
     }
-    return marks;
-  }
-
-  /** Rounds of `type` until `done` settles: whatever happens meanwhile, some round is typed while it runs. */
-  async function typeUntil(done: Promise<unknown>, writers: TestClient[], tag: string, witnesses?: TestClient[]) {
-    let settled = false;
-    void done.finally(() => (settled = true));
-    const marks: string[] = [];
-    for (let round = 0; !settled; round++) marks.push(...(await type(writers, 1, `${tag}${round}-`, witnesses)));
-    await done;
+    await Promise.all([...inFlight, rounds]);
     return marks;
   }
 
@@ -155,7 +155,7 @@ describe('cluster mode: several processes share documents through Redis and Post
 
     const before = await type(writers, 20, 'before', witnesses);
     await waitFor('the first edits to converge', converged(writers, before));
-    const during = await typeUntil(redis.restart(), writers, 'during', witnesses);
+    const during = await type(writers, redis.restart(), 'during', witnesses);
     const marks = [...before, ...during, ...(await type(writers, 20, 'after', witnesses))];
     await waitFor('both writers to converge after the restart', converged(writers, marks), 30_000);
     // The restart really interrupted the writers: their edits were refused, kept and sent again.
