@@ -52,6 +52,7 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
 
 /** A data directory and a port for server processes, one after the other (a restart keeps both). */
 export interface ServerHome {
+  dataDir: string;
   /** Spawns a server on this home's directory and port, with `env` added to the home's. */
   start(env?: Record<string, string>): Promise<ServerProcess>;
   /** Kills every process this home started (SIGKILL) and removes the directory. */
@@ -63,6 +64,7 @@ export async function serverHome(env: Record<string, string> = {}): Promise<Serv
   const port = String(await freePort());
   const started: ServerProcess[] = [];
   return {
+    dataDir,
     async start(more = {}) {
       const server = await spawnServer({ DATA_DIR: dataDir, PORT: port, ...env, ...more });
       started.push(server);
