@@ -2,6 +2,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { access, constants } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { waitFor } from './wait-for.js';
 
 /** A server started for a test, and the last lines it printed, for error messages. */
 export interface ServerProcess {
@@ -61,13 +62,16 @@ export async function waitUntilReady(
 ): Promise<void> {
   let running = true;
   void server.exited.then(() => (running = false));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!running) throw new Error(`${name} exited while starting:\n${server.output()}`);
-    if (await probe().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${name} did not become ready within ${timeoutMs} ms:\n${server.output()}`);
+  await waitFor(
+    `${name} to become ready`,
+    async () => {
+      if (!running) throw new Error(`${name} exited while starting:\n${server.output()}`);
+      return probe().catch(() => false);
+    },
+    timeoutMs,
+  ).catch((err: Error) => {
+    throw running ? new Error(`${err.message}:\n${server.output()}`) : err;
+  });
 }
 
 /** A TCP port that was free a moment ago; the server binds it right after, so a collision is unlikely. */

@@ -11,6 +11,8 @@ import * as Y from 'yjs';
 export class FakeServer {
   readonly doc = new Y.Doc();
   readonly sockets = new Set<FakeSocket>();
+  /** Sync step 1 messages received: each client's on connecting, then every check of its save tracker. */
+  syncRequests = 0;
   holdWrites = false;
   private held: Uint8Array[] = [];
 
@@ -49,6 +51,7 @@ export class FakeServer {
     const type = decoding.readVarUint(decoder);
     const payload = decoding.readVarUint8Array(decoder);
     if (type === syncProtocol.messageYjsSyncStep1) {
+      this.syncRequests++;
       socket.deliver(syncFrame((encoder) => syncProtocol.writeSyncStep2(encoder, this.doc, payload)));
     } else if (this.holdWrites) {
       this.held.push(payload);

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type TestClient, connectClient, makeTempDir, waitFor, waitForSync } from './helpers.js';
-import { type ServerProcess, createDocOn, freePort, spawnServer } from './server-process.js';
+import { type TestClient, connectClient, createDocOn, makeTempDir, waitFor, waitForSync } from './helpers.js';
+import { type ServerProcess, serverHome, spawnServer } from './server-process.js';
 
 describe('durability of the server process', () => {
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -10,15 +10,9 @@ describe('durability of the server process', () => {
   });
 
   async function setup() {
-    const dataDir = await makeTempDir();
-    const port = String(await freePort());
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const start = async () => {
-      const server = await spawnServer({ DATA_DIR: dataDir, PORT: port });
-      cleanups.push(() => server.child.kill('SIGKILL'));
-      return server;
-    };
-    return { start };
+    const home = await serverHome();
+    cleanups.push(() => home.cleanup());
+    return { start: () => home.start() };
   }
 
   const client = (server: ServerProcess, id: string, token: string): TestClient => {

@@ -1,9 +1,9 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageBytes, sha256 } from './file-bytes.js';
-import { makeTempDir, waitFor } from './helpers.js';
-import { createDocOn, freePort, spawnServer } from './server-process.js';
+import { createDocOn, waitFor } from './helpers.js';
+import { serverHome } from './server-process.js';
 
 describe('an upload cut short by SIGKILL', () => {
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -12,15 +12,10 @@ describe('an upload cut short by SIGKILL', () => {
   });
 
   it('leaves no half file and no reference: after a restart the file is unknown and uploads again whole', async () => {
-    const dataDir = await makeTempDir();
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const env = { DATA_DIR: dataDir, PORT: String(await freePort()) };
-    const start = async () => {
-      const server = await spawnServer(env);
-      cleanups.push(() => server.child.kill('SIGKILL'));
-      return server;
-    };
-    let server = await start();
+    const home = await serverHome();
+    cleanups.push(() => home.cleanup());
+    const { dataDir } = home;
+    let server = await home.start();
     const { id, editToken, viewToken } = await createDocOn(server.url);
     const bytes = imageBytes('image/png', 1024 * 1024);
     const half = bytes.subarray(0, bytes.length / 2);
@@ -45,7 +40,7 @@ describe('an upload cut short by SIGKILL', () => {
     expect(await server.exited).toBe('SIGKILL');
     expect(await stalled).toBeNull();
 
-    server = await start();
+    server = await home.start();
     const get = () => fetch(`${server.url}/api/docs/${id}/files/${sha256(bytes)}`, { headers: { authorization: `Bearer ${viewToken}` } });
     expect((await get()).status).toBe(404);
     expect(await readdir(tmp)).toEqual([]);

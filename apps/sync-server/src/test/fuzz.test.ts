@@ -8,7 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate } from '../collab/protocol.js';
-import { type CreatedDoc, type TestClient, type TestServer, connectClient, openRawSocket, startTestServer, waitFor, waitForSync } from './helpers.js';
+import {
+  type CreatedDoc,
+  type TestClient,
+  type TestServer,
+  awarenessWithRawState,
+  connectClient,
+  openRawSocket,
+  startTestServer,
+  waitFor,
+  waitForSync,
+} from './helpers.js';
 import { weirdUpdate } from './weird-updates.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
@@ -35,15 +45,6 @@ const isObjectOrNullJson = (text: string) => {
     return false;
   }
 };
-function awarenessWithState(json: string): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarUint(e, 99);
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarString(e, json);
-  return encodeAwareness(encoding.toUint8Array(e));
-}
-
 /** Messages that are malformed by construction, each judged by an oracle other than the server's decoder. */
 function malformedMessages(sample: Y.Doc): fc.Arbitrary<Uint8Array | string> {
   const update = Y.encodeStateAsUpdate(sample);
@@ -71,7 +72,7 @@ function malformedMessages(sample: Y.Doc): fc.Arbitrary<Uint8Array | string> {
       })
       .filter(yjsRejects)
       .map(encodeUpdate),
-    fc.string().filter((s) => !isObjectOrNullJson(s)).map(awarenessWithState),
+    fc.string().filter((s) => !isObjectOrNullJson(s)).map((json) => awarenessWithRawState(json)),
     fc.string({ maxLength: 64 }),
   );
 }
@@ -105,7 +106,6 @@ describe('fuzzing the message handler', () => {
   });
 
   it('closes each malformed message’s connection with 4400 and stores nothing', async () => {
-    const before = await t.server.store.load(doc.id);
     let tried = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(malformedMessages(honest[0]!.doc), { minLength: 1, maxLength: 30 }), async (messages) => {
@@ -122,8 +122,16 @@ describe('fuzzing the message handler', () => {
       }),
       { numRuns: RUNS },
     );
-    expect(await t.server.store.load(doc.id)).toEqual(before);
+    // The server handles a connection's frames in order and stores in rounds, one at a time: once an honest
+    // round made after every malformed connection closed has reached everyone, anything they slipped in is
+    // stored. The store holds the honest marks, each once, and nothing else.
     await honestRound();
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, (await t.server.store.load(doc.id))!);
+    const text = stored.getText('t').toString();
+    expect(text).toBe(honest[0]!.text.toString());
+    expect(text.replace(/<\d+>/g, '')).toBe('');
+    expect(text.match(/<\d+>/g)!.sort()).toEqual(Array.from({ length: marks }, (_, i) => `<${i}>`).sort());
     console.log(`fuzz: ${tried} malformed messages, each closed its own connection; the document is unchanged`);
   }, 300_000);
 

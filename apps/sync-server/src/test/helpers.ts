@@ -1,11 +1,18 @@
-/** Shared fixtures for the integration tests: a real server on port 0, stock clients, raw sockets. */
+/**
+ * The sync server's test kit: a real server on port 0, stock clients, raw sockets, its metrics and messages.
+ * What other workspaces need too (free ports, `waitFor`, child processes) is in @collab/test-services.
+ */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor } from '@collab/test-services';
+import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { encodeSyncStep2 } from '../collab/protocol.js';
+import { MessageType, encodeAwareness, encodeAwarenessEntries, encodeSyncStep2 } from '../collab/protocol.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../observability.js';
 import { type RunningServer, type StartOptions, startServer } from '../start.js';
@@ -32,6 +39,8 @@ export interface CreatedDoc {
   viewUrl: string;
 }
 
+export { waitFor };
+
 export const makeTempDir = (prefix = 'collab-test-') => mkdtemp(path.join(os.tmpdir(), prefix));
 
 export async function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
@@ -47,11 +56,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     get collabUrl() {
       return `ws://127.0.0.1:${handle.server.port}/collab`;
     },
-    async createDoc() {
-      const res = await fetch(`${handle.server.url}/api/docs`, { method: 'POST' });
-      if (res.status !== 201) throw new Error(`POST /api/docs answered ${res.status}`);
-      return (await res.json()) as CreatedDoc;
-    },
+    createDoc: () => createDocOn(handle.server.url),
     async restart() {
       const port = String(handle.server.port);
       await handle.server.close();
@@ -63,6 +68,13 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     },
   };
   return handle;
+}
+
+/** Creates a document through `POST /api/docs` of the server at `url`. */
+export async function createDocOn(url: string): Promise<CreatedDoc> {
+  const res = await fetch(`${url}/api/docs`, { method: 'POST' });
+  if (res.status !== 201) throw new Error(`POST /api/docs answered ${res.status}`);
+  return (await res.json()) as CreatedDoc;
 }
 
 export interface TestClient {
@@ -97,13 +109,28 @@ export async function readMetric(baseUrl: string, series: string): Promise<numbe
   return line ? Number(line.slice(series.length + 1)) : NaN;
 }
 
-/** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/**
+ * Resolves once `check` holds, looking again each time `client`'s document changes, so that it answers as soon
+ * as the update that makes it true arrives; fails with `what` after `timeoutMs`.
+ */
+export function untilUpdated(client: TestClient, what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const look = () => {
+      if (!check()) return;
+      finish();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      client.doc.off('update', look);
+    };
+    client.doc.on('update', look);
+    look();
+  });
 }
 
 export const waitForSync = (client: TestClient, timeoutMs?: number) =>
@@ -113,28 +140,90 @@ export const waitForSync = (client: TestClient, timeoutMs?: number) =>
 export interface RawSocket {
   socket: WebSocket;
   messages: Uint8Array[];
+  opened: Promise<void>;
+  /**
+   * Resolves with the server's first sync message: the connection was admitted and joined its document. A
+   * refused connection opens too (browsers cannot read an upgrade's status) but closes before any message:
+   * then this rejects with the close code.
+   */
+  accepted: Promise<void>;
   /** Resolves with the close code once the socket is closed. */
   closed: Promise<{ code: number; reason: string }>;
-  opened: Promise<void>;
+}
+
+export interface RawSocketOptions {
+  /** Answer the server's sync step 1 at once, as every real client does (default true). */
+  answerSync?: boolean;
+  headers?: Record<string, string>;
 }
 
 /**
  * Opens a raw socket. Like every real client it answers the server's sync step 1 at once (with nothing
  * new), unless `answerSync` is false: the server holds a client's updates until that answer.
  */
-export function openRawSocket(url: string, { answerSync = true } = {}): RawSocket {
-  const socket = new WebSocket(url);
+export function openRawSocket(url: string, { answerSync = true, headers }: RawSocketOptions = {}): RawSocket {
+  const socket = new WebSocket(url, { headers });
   if (answerSync) socket.once('open', () => socket.send(encodeSyncStep2(new Y.Doc(), new Uint8Array([0]))));
   const messages: Uint8Array[] = [];
   socket.on('message', (data: Buffer) => messages.push(new Uint8Array(data)));
   socket.on('error', () => {});
-  return {
-    socket,
-    messages,
-    opened: new Promise((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('close', () => reject(new Error('closed before opening')));
-    }),
-    closed: new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
-  };
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  const accepted = new Promise<void>((resolve, reject) => {
+    socket.on('message', (data: Buffer) => data[0] === MessageType.Sync && resolve());
+    void closed.then(({ code }) => reject(new Error(`closed with ${code} before the server's first sync message`)));
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    void closed.then(() => reject(new Error('closed before opening')));
+  });
+  // Either may go unawaited when the socket is meant to be refused.
+  accepted.catch(() => {});
+  opened.catch(() => {});
+  return { socket, messages, opened, accepted, closed };
+}
+
+/**
+ * A bare TCP connection upgraded to a WebSocket on `path` (`/collab/<id>?token=...`), for a peer no WebSocket
+ * library plays: one that stops reading, or sends a frame that breaks the protocol. Resolves once the server
+ * has answered 101 (from then on it watches the socket and sends it frames).
+ */
+export async function upgradeOverTcp(port: number, path: string): Promise<net.Socket> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  const head = await new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))));
+  if (!head.startsWith('HTTP/1.1 101 ')) throw new Error(`the upgrade was answered ${head.split('\r\n')[0]}`);
+  return socket;
+}
+
+/** How the server answers a connection to `url`: `'accepted'` (its first sync message) or the close code. */
+export async function admissionOf(url: string, headers?: Record<string, string>): Promise<'accepted' | number> {
+  const raw = openRawSocket(url, { headers });
+  try {
+    await raw.accepted;
+    return 'accepted';
+  } catch {
+    return (await raw.closed).code;
+  } finally {
+    raw.socket.close();
+  }
+}
+
+/** An awareness message setting `state` for `clientId`, encoded by the server's own protocol module. */
+export const awarenessMessage = (clientId: number, state: unknown, clock = 1): Uint8Array =>
+  encodeAwareness(encodeAwarenessEntries([{ clientId, clock, state }]));
+
+/** An awareness message whose state is the text `json` as it is, valid JSON or not: what no encoder writes. */
+export function awarenessWithRawState(json: string, clientId = 12345): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint(e, clientId);
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarString(e, json);
+  return encodeAwareness(encoding.toUint8Array(e));
 }

@@ -1,17 +1,16 @@
-import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeAwareness } from '../collab/protocol.js';
-import { type TestClient, type TestServer, connectClient, openRawSocket, startTestServer, waitFor, waitForSync } from './helpers.js';
-
-/** An awareness message setting `state` for `clientId` (clock 1 unless given). */
-function awarenessFor(clientId: number, state: unknown, clock = 1): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarUint(e, clientId);
-  encoding.writeVarUint(e, clock);
-  encoding.writeVarString(e, JSON.stringify(state));
-  return encodeAwareness(encoding.toUint8Array(e));
-}
+import {
+  type TestClient,
+  type TestServer,
+  admissionOf,
+  awarenessMessage,
+  connectClient,
+  openRawSocket,
+  readMetric,
+  startTestServer,
+  waitFor,
+  waitForSync,
+} from './helpers.js';
 
 describe('limits on what one client may cost', () => {
   let t: TestServer;
@@ -28,8 +27,8 @@ describe('limits on what one client may cost', () => {
     clients.push(honest);
     await waitForSync(honest);
     const flood = openRawSocket(`${t.collabUrl}/${id}?token=${editToken}`);
-    await flood.opened;
-    for (let i = 0; i < 200; i++) flood.socket.send(awarenessFor(424242, { n: i }, i + 1));
+    await flood.accepted;
+    for (let i = 0; i < 200; i++) flood.socket.send(awarenessMessage(424242, { n: i }, i + 1));
     expect(await flood.closed).toEqual({ code: 4503, reason: 'rate limit exceeded' });
     honest.text.insert(0, 'still here');
     const witness = connectClient(t.collabUrl, id, editToken);
@@ -41,23 +40,19 @@ describe('limits on what one client may cost', () => {
     t = await startTestServer({ MAX_CONNECTIONS_PER_DOC: '2', MAX_CONNECTIONS: '3' });
     const a = await t.createDoc();
     const b = await t.createDoc();
-    const first = [openRawSocket(`${t.collabUrl}/${a.id}?token=${a.editToken}`), openRawSocket(`${t.collabUrl}/${a.id}?token=${a.editToken}`)];
-    await Promise.all(first.map((s) => s.opened));
-    const third = openRawSocket(`${t.collabUrl}/${a.id}?token=${a.editToken}`);
+    const url = (doc: { id: string; editToken: string }) => `${t.collabUrl}/${doc.id}?token=${doc.editToken}`;
+    const first = [openRawSocket(url(a)), openRawSocket(url(a))];
+    await Promise.all(first.map((s) => s.accepted));
+    const third = openRawSocket(url(a));
     expect(await third.closed).toEqual({ code: 4503, reason: 'document is at its connection limit' });
-    const other = openRawSocket(`${t.collabUrl}/${b.id}?token=${b.editToken}`);
-    await other.opened;
-    const overProcess = openRawSocket(`${t.collabUrl}/${b.id}?token=${b.editToken}`);
+    const other = openRawSocket(url(b));
+    await other.accepted;
+    const overProcess = openRawSocket(url(b));
     expect(await overProcess.closed).toEqual({ code: 4503, reason: 'server is at its connection limit' });
-    // A place freed is a place available again.
+    // A place freed is a place available again, once the server has seen the socket close.
     first[0]!.socket.close();
-    await first[0]!.closed;
-    await waitFor('the freed place', async () => {
-      const retry = openRawSocket(`${t.collabUrl}/${a.id}?token=${a.editToken}`);
-      const result = await Promise.race([retry.closed.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 200))]);
-      retry.socket.close();
-      return result;
-    });
+    await waitFor('the server to count two connections', async () => (await readMetric(t.server.url, 'collab_connections')) === 2);
+    expect(await admissionOf(url(a))).toBe('accepted');
     for (const s of [first[1]!, other]) s.socket.close();
   });
 
@@ -72,10 +67,10 @@ describe('limits on what one client may cost', () => {
     await waitFor('the watcher to see Ada', () => adaState()?.user?.name === 'Ada');
 
     const mallory = openRawSocket(`${t.collabUrl}/${id}?token=${viewToken}`);
-    await mallory.opened;
-    mallory.socket.send(awarenessFor(ada.doc.clientID, { user: { name: 'Mallory' } }, 1_000));
-    mallory.socket.send(awarenessFor(ada.doc.clientID, null, 1_001));
-    mallory.socket.send(awarenessFor(777, { user: { name: 'Mallory herself' } }));
+    await mallory.accepted;
+    mallory.socket.send(awarenessMessage(ada.doc.clientID, { user: { name: 'Mallory' } }, 1_000));
+    mallory.socket.send(awarenessMessage(ada.doc.clientID, null, 1_001));
+    mallory.socket.send(awarenessMessage(777, { user: { name: 'Mallory herself' } }));
     await waitFor('Mallory’s own presence', () => watcher.provider.awareness.getStates().get(777) !== undefined);
     expect(adaState()?.user?.name).toBe('Ada');
     mallory.socket.close();
@@ -87,8 +82,8 @@ describe('limits on what one client may cost', () => {
     t = await startTestServer({ MAX_AWARENESS_BYTES: '1024' });
     const { id, editToken } = await t.createDoc();
     const raw = openRawSocket(`${t.collabUrl}/${id}?token=${editToken}`);
-    await raw.opened;
-    raw.socket.send(awarenessFor(5, { user: { name: 'x'.repeat(2_000) } }));
+    await raw.accepted;
+    raw.socket.send(awarenessMessage(5, { user: { name: 'x'.repeat(2_000) } }));
     expect((await raw.closed).code).toBe(4413);
   });
 });

@@ -1,7 +1,9 @@
 /** The real entry point (`src/server.ts`) in a child process, for tests that kill it. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { TEST_SECRET } from './helpers.js';
+import { freePort } from '@collab/test-services';
+import { TEST_SECRET, makeTempDir } from './helpers.js';
 
 const SERVER_ENTRY = fileURLToPath(new URL('../server.ts', import.meta.url));
 
@@ -15,8 +17,6 @@ export interface ServerProcess {
   /** Everything the process wrote to stderr, for failure messages. */
   stderr(): string;
 }
-
-export { freePort } from '@collab/test-services';
 
 /** Runs the server from source (tsx, `source` export condition) and resolves once it listens. */
 export function spawnServer(env: Record<string, string>): Promise<ServerProcess> & { process: ChildProcess } {
@@ -50,7 +50,32 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
   return Object.assign(ready, { process: child });
 }
 
-export async function createDocOn(url: string): Promise<{ id: string; editToken: string; viewToken: string }> {
-  const res = await fetch(`${url}/api/docs`, { method: 'POST' });
-  return (await res.json()) as { id: string; editToken: string; viewToken: string };
+/** A data directory and a port for server processes, one after the other (a restart keeps both). */
+export interface ServerHome {
+  dataDir: string;
+  /** Spawns a server on this home's directory and port, with `env` added to the home's. */
+  start(env?: Record<string, string>): Promise<ServerProcess>;
+  /** Kills every process this home started (SIGKILL) and removes the directory. */
+  cleanup(): Promise<void>;
+}
+
+export async function serverHome(env: Record<string, string> = {}): Promise<ServerHome> {
+  const dataDir = await makeTempDir();
+  const port = String(await freePort());
+  const started: ServerProcess[] = [];
+  return {
+    dataDir,
+    async start(more = {}) {
+      const server = await spawnServer({ DATA_DIR: dataDir, PORT: port, ...env, ...more });
+      started.push(server);
+      return server;
+    },
+    async cleanup() {
+      for (const server of started.splice(0)) {
+        server.child.kill('SIGKILL');
+        await server.exited;
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }

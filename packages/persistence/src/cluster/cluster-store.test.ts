@@ -1,8 +1,9 @@
+import { waitFor } from '@collab/test-services';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { runDocStoreSuite } from '../doc-store.suite.js';
 import type { ClusterStore } from '../index.js';
-import { useClusterServices, waitFor } from '../test/cluster-services.js';
+import { useClusterServices } from '../test/cluster-services.js';
 import { contentOf, docFrom, recordingDoc, typeSomeText } from '../test/yjs-helpers.js';
 import { runVersionStoreSuite } from '../versions/version-store.suite.js';
 import { tryLease } from './lease.js';
@@ -74,13 +75,16 @@ describe('cluster store across processes', () => {
     const a = await services.open();
     const b = await services.open({ processId: 'process-b' });
     await follow(b, 'first');
-    // B's reader is now blocked in XREAD on `first` alone; `second` must interrupt it.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor("B's reader to wait in XREAD on `first` alone", async () => {
+      const reader = await readerOf('process-b');
+      return reader.cmd === 'xread' && reader.flags.includes('b');
+    });
+    // `second` must interrupt that read rather than wait for it to time out.
+    const unblocksBefore = await unblockCalls();
     const second = await follow(b, 'second');
-    const started = Date.now();
     await a.append('second', [Y.encodeStateAsUpdate(recordingDocWith('hello'))]);
     await waitFor('the update of a newly opened document', () => second.deliveries.length === 1);
-    expect(Date.now() - started).toBeLessThan(2_500); // well under the 5 s block
+    expect(await unblockCalls()).toBeGreaterThan(unblocksBefore);
 
     const ids = Array.from({ length: 40 }, (_, i) => `many-${i}`);
     const followers = await Promise.all(ids.map((id) => follow(b, id)));
@@ -101,6 +105,7 @@ describe('cluster store across processes', () => {
     await services.reset();
     const [a, b] = await Promise.all([services.open(), services.open()]);
     const atB = await follow(b, 'doc');
+    const stillOpen = await follow(b, 'other');
     const { doc, updates } = recordingDoc();
     typeSomeText(doc, 20);
     await appendEach(a, 'doc', updates.slice(0, 10));
@@ -108,7 +113,10 @@ describe('cluster store across processes', () => {
     atB.close();
     atB.close();
     await appendEach(a, 'doc', updates.slice(10));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // B's one reader reads every open document's stream in order of arrival: once what was appended to
+    // `other` after them arrives, the updates to `doc` would have too.
+    await a.append('other', [Y.encodeStateAsUpdate(recordingDocWith('later'))]);
+    await waitFor('the later update of another document', () => stillOpen.deliveries.length === 1);
     expect(atB.received()).toHaveLength(10);
   });
 
@@ -207,6 +215,20 @@ describe('cluster store across processes', () => {
     expect(await fresh.load('empty')).toBeNull();
   });
 });
+
+/** The CLIENT LIST entry of a store's reader connection: its flags (`b`: blocked) and current command. */
+async function readerOf(processId: string): Promise<{ flags: string; cmd: string }> {
+  const list = (await services.raw.client('LIST')) as string;
+  const line = list.split('\n').find((l) => l.includes(` name=collab-reader:${processId} `)) ?? '';
+  const field = (name: string) => new RegExp(`(?:^| )${name}=(\\S*)`).exec(line)?.[1] ?? '';
+  return { flags: field('flags'), cmd: field('cmd') };
+}
+
+/** How many CLIENT UNBLOCK commands Redis has served: the stores' readers are interrupted with them. */
+async function unblockCalls(): Promise<number> {
+  const stats = await services.raw.info('commandstats');
+  return Number(/^cmdstat_client\|unblock:calls=(\d+)/m.exec(stats)?.[1] ?? 0);
+}
 
 function recordingDocWith(text: string): Y.Doc {
   const doc = new Y.Doc();

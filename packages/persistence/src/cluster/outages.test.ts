@@ -1,8 +1,8 @@
-import { startPostgres, startRedis } from '@collab/test-services';
+import { freePort, waitFor } from '@collab/test-services';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openClusterStore, StoreError } from '../index.js';
-import { useClusterServices, waitFor } from '../test/cluster-services.js';
+import { useClusterServices } from '../test/cluster-services.js';
 import { contentOf, docFrom, recordingDoc, typeSomeText } from '../test/yjs-helpers.js';
 
 const services = useClusterServices();
@@ -63,11 +63,12 @@ describe('cluster store outages', () => {
   });
 
   it('refuses to open when Redis or PostgreSQL cannot be reached', async () => {
-    const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-    await Promise.all([redis.stop(), postgres.stop()]);
-    const noRedis = await failure(openClusterStore({ redisUrl: redis.url, databaseUrl: services.postgres.url }));
+    // Ports nobody listens on: connections are refused, as by a server that is down.
+    const [redisPort, postgresPort] = await Promise.all([freePort(), freePort()]);
+    const noRedis = await failure(openClusterStore({ redisUrl: `redis://127.0.0.1:${redisPort}`, databaseUrl: services.postgres.url }));
     expect(noRedis).toMatchObject({ code: 'io', message: expect.stringMatching(/Redis/) });
-    const noPostgres = await failure(openClusterStore({ redisUrl: services.redis.url, databaseUrl: postgres.url }));
+    const databaseUrl = `postgres://postgres@127.0.0.1:${postgresPort}/collab_test`;
+    const noPostgres = await failure(openClusterStore({ redisUrl: services.redis.url, databaseUrl }));
     expect(noPostgres).toMatchObject({ code: 'io', message: expect.stringMatching(/PostgreSQL/) });
   });
 

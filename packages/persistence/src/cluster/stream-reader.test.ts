@@ -1,7 +1,6 @@
-import { startRedis, type TestService } from '@collab/test-services';
+import { startRedis, type TestService, waitFor } from '@collab/test-services';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { waitFor } from '../test/cluster-services.js';
 import { connectRedis } from './redis-connection.js';
 import { logKey } from './redis-keys.js';
 import { appendFields, trimMarkerFields } from './stream-codec.js';

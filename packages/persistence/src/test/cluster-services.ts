@@ -67,12 +67,3 @@ export function useClusterServices(): ClusterServices {
   });
   return services;
 }
-
-/** Polls `condition` until it holds; fails the test with `what` if it does not within `timeoutMs`. */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
