@@ -31,18 +31,11 @@ const PASTES_IN_FLIGHT = 4;
 /**
  * What the run may leave the server holding, after a full collection: live JavaScript objects plus the
  * buffers outside V8's heap, where queued frames sit. Without the cap the stalled socket's queue keeps all of
-<<<<<<< HEAD
- * RELAYED_BYTES but the ~4 MB the kernel's socket buffers take (Linux's default tcp_wmem maximum); with it,
- * next to nothing. A third of the volume sits between the two with room on both sides. RSS is reported but
- * not checked: it moves either way between runs, because V8 keeps the heap pages it has grown into and
- * LevelDB's memtables come and go.
-=======
  * RELAYED_BYTES but the ~4 MB the kernel's socket buffers take (Linux's default tcp_wmem maximum), until the
  * heartbeat drops it as dead (15 to 30 s after it stopped reading; `dropped` below tells the cap did it); with
  * the cap it keeps about nothing. A third of the volume sits between the two with room on both sides. RSS is reported
  * but not checked: it moves by tens of MB between runs with the cap, because V8 keeps the heap pages it has
  * grown into and LevelDB's memtables come and go.
->>>>>>> tests
  */
 const MAX_RETAINED_BYTES = RELAYED_BYTES / 3;
 
@@ -59,16 +52,10 @@ const resetPeak = (pid: number) => writeFileSync(`/proc/${pid}/clear_refs`, '5')
 /**
  * Full garbage collections in the server, through the inspector it was started with (`--inspect` on a local
  * port chosen by the kernel). Without them RSS measures V8's timing: the buffers of every relayed update are
-<<<<<<< HEAD
- * freed only at some later collection, and that garbage alone puts the peak of this run far above the start,
- * with the cap or without it; so the peak is reported, and what remains after a collection is what is
- * checked. Twice, with a pause, because V8 frees array buffers concurrently after a collection.
-=======
  * freed only at some later collection, and that garbage alone puts the peak of this run tens of MB above the
  * start, with the cap or without it; so the peak is reported, and what remains after a collection is what
  * is checked. Twice, because V8 frees array buffers concurrently after a collection, and the next collection
  * first waits for that to finish.
->>>>>>> tests
  */
 async function collectGarbage(server: ServerProcess): Promise<void> {
   const url = /Debugger listening on (ws:\/\/\S+)/.exec(server.stderr())![1]!;
@@ -88,13 +75,8 @@ async function collectGarbage(server: ServerProcess): Promise<void> {
 
 /**
  * What the server holds once it is idle: V8's live heap and the memory of its buffers (prom-client's default
-<<<<<<< HEAD
- * metrics), after a full collection, sampled until two samples 300 ms apart agree within 1 MB: work still
- * running (a background compaction once held the log's entries here) must not count as held.
-=======
  * metrics), after a full collection, sampled until two samples in a row agree within 1 MB: work still running
  * (a background compaction, say) must not count as held.
->>>>>>> tests
  */
 async function heldBytes(server: ServerProcess): Promise<number> {
   const sample = async () => {
@@ -198,12 +180,7 @@ describe.runIf(process.platform === 'linux')('a client that stops reading', () =
     expect(dropped).toBe(true);
     // Only the stalled client: the reader was never dropped, so it got everything without reconnecting.
     expect(await metric(server, 'collab_rejected_messages_total{reason="slow-consumer"}')).toBe(1);
-<<<<<<< HEAD
-    // Two rounds of RELAYED_BYTES through a server started from source, slower when the rest of the suite
-    // shares the cores. The limit only stops a hung run; it measures nothing.
-=======
     // Two rounds of 31 MB through a server started from source, on two cores the rest of the suite shares too:
     // the limit only stops a hung run; it measures nothing.
->>>>>>> tests
   }, 90_000);
 });
