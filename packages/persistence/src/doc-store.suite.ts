@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { DEFAULT_ACCESS, type DocAccess } from './access.js';
 import type { DocStore } from './doc-store.js';
 import { StoreError } from './doc-store.js';
 import { contentOf, docFrom, recordingDoc, typeSomeText } from './test/yjs-helpers.js';
@@ -218,6 +219,68 @@ export function runDocStoreSuite(name: string, makeStore: () => Promise<StoreHar
       expect(await store.list()).toEqual([]);
     });
 
+    it('keeps each document\'s access state, from the default, across a reopen', async () => {
+      expect(await store.access('doc')).toEqual(DEFAULT_ACCESS);
+      const reset = await store.updateAccess('doc', (current) => ({
+        ...current,
+        generations: { ...current.generations, edit: current.generations.edit + 1 },
+        viewEnabled: false,
+        expiresAt: { edit: null, view: 1_900_000_000_000 },
+      }));
+      expect(reset).toEqual({
+        ...DEFAULT_ACCESS,
+        version: 1,
+        generations: { view: 0, edit: 1, owner: 0 },
+        viewEnabled: false,
+        expiresAt: { edit: null, view: 1_900_000_000_000 },
+      });
+      expect(await store.access('doc')).toEqual(reset);
+      expect(await store.access('other')).toEqual(DEFAULT_ACCESS);
+      // A change that changes nothing writes nothing.
+      expect(await store.updateAccess('doc', (current) => current)).toEqual(reset);
+
+      store = await harness.reopen();
+      expect(await store.access('doc')).toEqual(reset);
+    });
+
+    it('applies concurrent access changes one after the other', async () => {
+      const bumpOwner = (current: DocAccess) => ({
+        ...current,
+        generations: { ...current.generations, owner: current.generations.owner + 1 },
+      });
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.updateAccess('doc', bumpOwner)));
+      expect(results.map((access) => access.generations.owner).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+      expect(await store.access('doc')).toMatchObject({ version: 20, generations: { owner: 20 } });
+    });
+
+    it('lists deleted documents until they are purged; the access record outlives the content', async () => {
+      const { doc, updates } = recordingDoc();
+      typeSomeText(doc, 20);
+      await store.append('doc', updates);
+      await store.append('kept', updates);
+      expect(await store.listDeleted()).toEqual([]);
+
+      const deleted = await store.updateAccess('doc', (current) => ({ ...current, deletedAt: 1_000 }));
+      expect(await store.listDeleted()).toEqual([{ id: 'doc', access: deleted }]);
+      // Deleting in the access state keeps the content: it can be undeleted.
+      expect(await loadedContent('doc')).toEqual(contentOf(doc));
+      await store.updateAccess('doc', (current) => ({ ...current, deletedAt: null }));
+      expect(await store.listDeleted()).toEqual([]);
+
+      await store.updateAccess('doc', (current) => ({ ...current, deletedAt: 2_000, purgeStartedAt: 3_000 }));
+      store = await harness.reopen();
+      expect((await store.listDeleted()).map((entry) => entry.id)).toEqual(['doc']);
+      await store.delete('doc');
+      const purged = await store.updateAccess('doc', (current) => ({ ...current, purgedAt: 4_000 }));
+      expect(await store.listDeleted()).toEqual([]);
+      expect(await store.load('doc')).toBeNull();
+      expect((await store.list()).map((meta) => meta.id)).toEqual(['kept']);
+      expect(await store.access('doc')).toEqual(purged);
+      expect(purged).toMatchObject({ deletedAt: 2_000, purgeStartedAt: 3_000, purgedAt: 4_000 });
+    });
+
     it('rejects invalid document ids', async () => {
       const update = Y.encodeStateAsUpdate(new Y.Doc());
       for (const id of INVALID_IDS) {
@@ -229,6 +292,8 @@ export function runDocStoreSuite(name: string, makeStore: () => Promise<StoreHar
           store.compact(id),
           store.meta(id),
           store.delete(id),
+          store.access(id),
+          store.updateAccess(id, (current) => current),
         ];
         for (const call of calls) await expectStoreError(call, 'invalid-id');
       }
@@ -246,6 +311,9 @@ export function runDocStoreSuite(name: string, makeStore: () => Promise<StoreHar
         store.meta('doc'),
         store.list(),
         store.delete('doc'),
+        store.access('doc'),
+        store.updateAccess('doc', (current) => current),
+        store.listDeleted(),
       ];
       for (const call of calls) await expectStoreError(call, 'closed');
     });

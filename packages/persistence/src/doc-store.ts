@@ -1,3 +1,4 @@
+import type { DeletedDoc, DocAccess } from './access.js';
 import type { VersionStore } from './versions/version-store.js';
 
 /**
@@ -49,8 +50,28 @@ export interface DocStore {
   /** Metadata of every document, ordered by id. */
   list(): Promise<DocMeta[]>;
 
-  /** Removes a document and all its updates. Deleting a missing document is not an error. */
+  /**
+   * Removes a document and all its updates, whole: a crash at any moment leaves the document either as it was
+   * or gone. Its access state stays (see `access`). Deleting a missing document is not an error.
+   */
   delete(docId: string): Promise<void>;
+
+  /**
+   * The document's access state (link generations, view link, expiries, deletion), `DEFAULT_ACCESS` if it
+   * never had one. It outlives `delete`: a removed document's record stays as its tombstone.
+   */
+  access(docId: string): Promise<DocAccess>;
+
+  /**
+   * Replaces the access state with `change(current)` atomically: no other change of the same document, from
+   * this process or another, comes between the read and the write. The write is durable when it resolves,
+   * whatever the store's setting for appends. Resolves with the state now stored, its `version` one higher;
+   * when `change` returns `current` itself, nothing is written and `current` is returned.
+   */
+  updateAccess(docId: string, change: (current: DocAccess) => DocAccess): Promise<DocAccess>;
+
+  /** Every document deleted and not purged yet (`inTrash`), with its access state, in no particular order. */
+  listDeleted(): Promise<DeletedDoc[]>;
 
   /** Waits for writes and compactions in progress, then releases the store. Further calls reject. */
   close(): Promise<void>;

@@ -11,6 +11,12 @@ import { DOC_ID_PATTERN, StoreError } from './doc-store.js';
  * with `v1/d/<docId>/`: one contiguous range, [`v1/d/<docId>/`, `v1/d/<docId>0`) because '0' follows '/',
  * which no other id can enter: `a-b/...` sorts before `a/` and `a0/...` at or after `a0`, the end of `a`'s range.
  * 'm' sorts before 'u', so a document's metadata is the first key of its range.
+ *
+ * Access states live outside the documents' ranges, because they outlive the documents (a deleted document's
+ * record is its tombstone), with an index of the documents in the trash:
+ *
+ *   v1/a/<docId>             the document's access state (JSON, see access.ts)
+ *   v1/t/<docId>             present while the document is deleted and not yet purged (empty value)
  */
 
 const PREFIX = 'v1/d/';
@@ -49,6 +55,25 @@ export function docRange(docId: string): KeyRange {
 /** The document's appended updates, in sequence order. */
 export function updateRange(docId: string): KeyRange {
   return { gte: `${PREFIX}${docId}/u/`, lt: `${PREFIX}${docId}/u${AFTER_SLASH}` };
+}
+
+export function accessKey(docId: string): string {
+  return `v1/a/${docId}`;
+}
+
+const TRASH_PREFIX = 'v1/t/';
+
+export function trashKey(docId: string): string {
+  return `${TRASH_PREFIX}${docId}`;
+}
+
+/** Every key of the trash index. */
+export const TRASH: KeyRange = { gte: TRASH_PREFIX, lt: `v1/t${AFTER_SLASH}` };
+
+/** The document of a trash index key. */
+export function docIdOfTrashKey(key: string): string | null {
+  const docId = key.startsWith(TRASH_PREFIX) ? key.slice(TRASH_PREFIX.length) : '';
+  return DOC_ID_PATTERN.test(docId) ? docId : null;
 }
 
 /** Every document's keys. */

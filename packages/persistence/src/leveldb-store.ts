@@ -1,8 +1,10 @@
 import { ClassicLevel } from 'classic-level';
+import type { DeletedDoc, DocAccess } from './access.js';
 import { StoreError, type DocMeta, type DocStore, type OpenDoc } from './doc-store.js';
 import { readDocState, type DocState } from './doc-state.js';
 import { DocLanes } from './doc-lanes.js';
 import { GroupCommit, type LevelDb, type LevelOp, type LevelWrites, type WriteStats, unsyncedWrites } from './group-commit.js';
+import { changeAccess, listTrash, readAccess } from './leveldb-access.js';
 import { ALL_DOCS, assertDocId, docIdOfKey, docRange, metaKey, updateKey, updateRange } from './keys.js';
 import { mergeLog } from './merge.js';
 import { StoreWork, toStoreError } from './store-work.js';
@@ -185,6 +187,22 @@ export class LevelDbStore implements EmbeddedStore {
 
   writeStats(): WriteStats {
     return { ...this.writes.stats };
+  }
+
+  access(docId: string): Promise<DocAccess> {
+    return this.track(async () => {
+      assertDocId(docId);
+      return readAccess(this.db, docId);
+    });
+  }
+
+  /** On the document's lane, like every other write of it, which makes the read-change-write atomic. */
+  updateAccess(docId: string, change: (current: DocAccess) => DocAccess): Promise<DocAccess> {
+    return this.withState(docId, (state) => state.lane.run(() => changeAccess(this.db, docId, change)));
+  }
+
+  listDeleted(): Promise<DeletedDoc[]> {
+    return this.track(() => listTrash(this.db));
   }
 
   /** Waits for every call in flight, background compactions included, then closes the database. Idempotent. */

@@ -185,6 +185,18 @@ describe('cluster store across processes', () => {
     expect(contentOf(docFrom(await b.load('doc')))).toEqual(contentOf(doc));
   });
 
+  it('applies access changes from several processes one after the other', async () => {
+    await services.reset();
+    const stores = await Promise.all([services.open(), services.open(), services.open()]);
+    const bumpEdit = (store: ClusterStore) =>
+      store.updateAccess('doc', (current) => ({
+        ...current,
+        generations: { ...current.generations, edit: current.generations.edit + 1 },
+      }));
+    await Promise.all(stores.flatMap((store) => Array.from({ length: 10 }, () => bumpEdit(store))));
+    for (const store of stores) expect(await store.access('doc')).toMatchObject({ version: 30, generations: { edit: 30 } });
+  });
+
   it('a fresh process, after every other closed, loads every document exactly', async () => {
     await services.reset();
     const [a, b] = await Promise.all([services.open(), services.open()]);

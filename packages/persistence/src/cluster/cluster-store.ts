@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { DeletedDoc, DocAccess } from '../access.js';
 import { StoreError, type DocMeta, type DocStore, type OpenDoc } from '../doc-store.js';
 import { DocLanes } from '../doc-lanes.js';
 import { StoreWork, messageOf } from '../store-work.js';
 import { assertDocId } from '../keys.js';
 import { compactDoc } from './compaction.js';
 import { combineMeta, readLogMeta, scanLogMetas } from './doc-meta.js';
-import { waitForLease } from './lease.js';
+import { deleteDoc, finishDelete } from './delete-doc.js';
+import { changeAccess, listTrash, readAccess } from './pg-access.js';
 import { DocumentRows } from './pg-rows.js';
 import { PgVersions } from './pg-versions.js';
-import { readDoc } from './read-doc.js';
+import { readDoc, type DocRead } from './read-doc.js';
 import { REDIS_COMMAND_TIMEOUT_MS, connectRedis } from './redis-connection.js';
-import { leaseKey, logKey, metaKey } from './redis-keys.js';
+import { logKey, metaKey } from './redis-keys.js';
 import { execOrThrow } from './redis-multi.js';
 import { appendFields } from './stream-codec.js';
 import { StreamReader } from './stream-reader.js';
@@ -76,7 +78,7 @@ export class RedisPostgresStore implements ClusterStore {
       connection: readerConnection,
       control: redis,
       processId,
-      reload: (docId) => readDoc(this.redis, this.rows, docId),
+      reload: (docId) => this.read(docId),
       onError: (err) => this.work.report(err),
     });
   }
@@ -132,14 +134,14 @@ export class RedisPostgresStore implements ClusterStore {
   load(docId: string): Promise<Uint8Array | null> {
     return this.track(async () => {
       assertDocId(docId);
-      return (await readDoc(this.redis, this.rows, docId)).state;
+      return (await this.read(docId)).state;
     });
   }
 
   open(docId: string, onRemoteUpdates: (updates: Uint8Array[]) => void): Promise<OpenDoc> {
     return this.track(async () => {
       assertDocId(docId);
-      const { state, lastId } = await readDoc(this.redis, this.rows, docId);
+      const { state, lastId } = await this.read(docId);
       return { state, close: this.reader.subscribe(docId, lastId, onRemoteUpdates) };
     });
   }
@@ -166,24 +168,34 @@ export class RedisPostgresStore implements ClusterStore {
       const rowById = new Map(rows.map((row) => [row.id, row]));
       return [...ids]
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map((id) => combineMeta(id, rowById.get(id) ?? null, logMetas.get(id) ?? null)!);
+        .flatMap((id) => combineMeta(id, rowById.get(id) ?? null, logMetas.get(id) ?? null) ?? []);
     });
   }
 
+  /** Crash-safe across the two services: see delete-doc.ts. On the lane, so later appends of this process wait. */
   delete(docId: string): Promise<void> {
     return this.track(async () => {
       assertDocId(docId);
-      await this.lanes.run(docId, async () => {
-        // Under the lease, so that a compaction in any process cannot write the old snapshot back afterwards.
-        const lease = await waitForLease(this.redis, leaseKey(docId));
-        try {
-          await this.rows.delete(docId);
-          await this.redis.del(logKey(docId), metaKey(docId));
-        } finally {
-          await lease.release();
-        }
-      });
+      await this.lanes.run(docId, () => deleteDoc(this.redis, this.rows, docId, Date.now()));
     });
+  }
+
+  access(docId: string): Promise<DocAccess> {
+    return this.track(async () => {
+      assertDocId(docId);
+      return readAccess(this.rows, docId);
+    });
+  }
+
+  updateAccess(docId: string, change: (current: DocAccess) => DocAccess): Promise<DocAccess> {
+    return this.track(async () => {
+      assertDocId(docId);
+      return changeAccess(this.rows, docId, change);
+    });
+  }
+
+  listDeleted(): Promise<DeletedDoc[]> {
+    return this.track(() => listTrash(this.rows));
   }
 
   status(): ClusterStatus {
@@ -205,6 +217,18 @@ export class RedisPostgresStore implements ClusterStore {
     await this.work.drain();
     await this.redis.quit().catch(() => this.redis.disconnect());
     await this.rows.close().catch(() => undefined);
+  }
+
+  /**
+   * Reads a document; one whose delete a crash interrupted reads as gone, and what Redis still holds of it is
+   * removed in the background.
+   */
+  private async read(docId: string): Promise<DocRead> {
+    const read = await readDoc(this.redis, this.rows, docId);
+    if (read.deleting && !this.closing) {
+      this.work.background(this.lanes.run(docId, () => finishDelete(this.redis, this.rows, docId, { wait: false })));
+    }
+    return read;
   }
 
   /** One MULTI: the entry, and the metadata hash it changes. Resolves with the stream's length after it. */

@@ -61,10 +61,10 @@ function parseLogMeta(hash: Record<string, string>): LogMeta | null {
 
 /**
  * A document's metadata: the PostgreSQL row (creation, and the snapshot, one entry) plus the stream (appends
- * since). `null` when neither exists.
+ * since). `null` when neither exists, or when a delete of it began (whatever the stream still holds).
  */
 export function combineMeta(id: string, row: RowMeta | null, log: LogMeta | null): DocMeta | null {
-  if (!row && !log) return null;
+  if ((!row && !log) || row?.deleting) return null;
   return {
     id,
     createdAt: Math.min(row?.createdAt ?? Infinity, log?.createdAt ?? Infinity),

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ACCESS_SCHEMA } from './pg-access.js';
 import { CREATE_VERSIONS_TABLE } from './pg-versions.js';
 
 /*
@@ -8,16 +9,30 @@ import { CREATE_VERSIONS_TABLE } from './pg-versions.js';
  *   merged_id   the id of the last stream entry folded into state
  *   size        bytes of state
  *   created_at, updated_at   milliseconds; the Redis metadata hash carries the newer updated_at of later appends
+ *   deleting_since   set when a delete begins (state is dropped in the same statement): from then on the
+ *               document is gone, whatever Redis still holds; the row goes once the Redis keys are gone
+ *
+ * and one row per document whose access state was ever changed, in collab_access (see pg-access.ts).
  */
-const CREATE_TABLE = `
-  CREATE TABLE IF NOT EXISTS collab_documents (
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS collab_documents (
     id text PRIMARY KEY,
     state bytea,
     merged_id text,
     size bigint NOT NULL DEFAULT 0,
     created_at bigint NOT NULL,
     updated_at bigint NOT NULL
-  )`;
+  )`,
+  ...ACCESS_SCHEMA,
+  ...CREATE_VERSIONS_TABLE,
+];
+
+/**
+ * Columns added after the first release, which a database created by it gains on the next start. Looked up
+ * first: ALTER TABLE takes a lock that waits for every transaction on the table, even when there is nothing
+ * to add, and would stall a running cluster each time a process starts.
+ */
+const ADDED_COLUMNS = [{ table: 'collab_documents', column: 'deleting_since', type: 'bigint' }];
 
 /**
  * Concurrent `CREATE TABLE IF NOT EXISTS` can still fail (a unique violation in the catalogue) when several
@@ -30,6 +45,8 @@ const PROBE_MS = 2_000;
 export interface SnapshotRow {
   state: Uint8Array | null;
   mergedId: string | null;
+  /** A delete began: the document is gone (`state` is null), whatever Redis holds. */
+  deleting: boolean;
 }
 
 export interface RowMeta {
@@ -38,6 +55,7 @@ export interface RowMeta {
   updatedAt: number;
   size: number;
   hasState: boolean;
+  deleting: boolean;
 }
 
 export interface Snapshot {
@@ -78,8 +96,14 @@ export class DocumentRows {
       try {
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-        await client.query(CREATE_TABLE);
-        for (const statement of CREATE_VERSIONS_TABLE) await client.query(statement);
+        for (const statement of SCHEMA) await client.query(statement);
+        for (const { table, column, type } of ADDED_COLUMNS) {
+          const found = await client.query(
+            'SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2',
+            [table, column],
+          );
+          if (found.rowCount === 0) await client.query(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+        }
         await client.query('COMMIT');
       } finally {
         client.release();
@@ -92,13 +116,13 @@ export class DocumentRows {
   }
 
   async readSnapshot(docId: string): Promise<SnapshotRow | null> {
-    const { rows } = await this.query<{ state: Buffer | null; merged_id: string | null }>(
-      'SELECT state, merged_id FROM collab_documents WHERE id = $1',
+    const { rows } = await this.query<{ state: Buffer | null; merged_id: string | null; deleting: boolean }>(
+      'SELECT state, merged_id, deleting_since IS NOT NULL AS deleting FROM collab_documents WHERE id = $1',
       [docId],
     );
     const row = rows[0];
     if (!row) return null;
-    return { state: row.state && plainView(row.state), mergedId: row.merged_id };
+    return { state: row.state && plainView(row.state), mergedId: row.merged_id, deleting: row.deleting };
   }
 
   async readMeta(docId: string): Promise<RowMeta | null> {
@@ -121,7 +145,8 @@ export class DocumentRows {
 
   /**
    * Stores a compacted snapshot in one statement, only if the row still has the merged_id the compaction
-   * started from (or is still missing). False when another compaction got there first: nothing was written.
+   * started from (or is still missing) and no delete has begun. False when another compaction or a delete got
+   * there first: nothing was written.
    */
   async writeSnapshot(docId: string, snapshot: Snapshot): Promise<boolean> {
     const { rowCount } = await this.query(
@@ -130,7 +155,7 @@ export class DocumentRows {
        ON CONFLICT (id) DO UPDATE SET
          state = EXCLUDED.state, merged_id = EXCLUDED.merged_id, size = EXCLUDED.size,
          created_at = LEAST(d.created_at, EXCLUDED.created_at), updated_at = GREATEST(d.updated_at, EXCLUDED.updated_at)
-       WHERE d.merged_id IS NOT DISTINCT FROM $7`,
+       WHERE d.merged_id IS NOT DISTINCT FROM $7 AND d.deleting_since IS NULL`,
       [
         docId,
         Buffer.from(snapshot.state.buffer, snapshot.state.byteOffset, snapshot.state.byteLength),
@@ -144,8 +169,47 @@ export class DocumentRows {
     return rowCount === 1;
   }
 
-  async delete(docId: string): Promise<void> {
-    await this.query('DELETE FROM collab_documents WHERE id = $1', [docId]);
+  /**
+   * The first step of a delete, and the one that decides it: one statement drops the snapshot and marks the
+   * row, so that from here on every load finds the document gone, even if this process dies before Redis is
+   * cleaned. The mark of an earlier delete that did not finish is kept.
+   */
+  async markDeleting(docId: string, now: number): Promise<void> {
+    await this.query(
+      `INSERT INTO collab_documents AS d (id, created_at, updated_at, deleting_since) VALUES ($1, $2, $2, $2)
+       ON CONFLICT (id) DO UPDATE SET state = NULL, merged_id = NULL, size = 0,
+         deleting_since = COALESCE(d.deleting_since, EXCLUDED.deleting_since)`,
+      [docId, now],
+    );
+  }
+
+  /** Whether a delete of the document has begun and not finished. */
+  async isDeleting(docId: string): Promise<boolean> {
+    const { rows } = await this.query('SELECT 1 FROM collab_documents WHERE id = $1 AND deleting_since IS NOT NULL', [docId]);
+    return rows.length > 0;
+  }
+
+  /** The last step of a delete, once Redis holds nothing of the document. */
+  async removeDeleted(docId: string): Promise<void> {
+    await this.query('DELETE FROM collab_documents WHERE id = $1 AND deleting_since IS NOT NULL', [docId]);
+  }
+
+  /** Runs `work` in one transaction on one connection; rolled back if it throws. */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.tracked(async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    });
   }
 
   async close(): Promise<void> {
@@ -153,9 +217,14 @@ export class DocumentRows {
     await this.pool.end();
   }
 
-  private async query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+  query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.tracked(() => this.pool.query<R>(sql, params));
+  }
+
+  /** Runs `work` against the pool, keeping `reachable` current. */
+  private async tracked<T>(work: () => Promise<T>): Promise<T> {
     try {
-      const result = await this.pool.query<R>(sql, params);
+      const result = await work();
       this.reachable = true;
       return result;
     } catch (err) {
@@ -165,7 +234,8 @@ export class DocumentRows {
   }
 }
 
-const SELECT_META = 'SELECT id, created_at, updated_at, size, state IS NOT NULL AS has_state FROM collab_documents';
+const SELECT_META =
+  'SELECT id, created_at, updated_at, size, state IS NOT NULL AS has_state, deleting_since IS NOT NULL AS deleting FROM collab_documents';
 
 interface MetaColumns {
   id: string;
@@ -174,6 +244,7 @@ interface MetaColumns {
   updated_at: string;
   size: string;
   has_state: boolean;
+  deleting: boolean;
 }
 
 function toRowMeta(row: MetaColumns): RowMeta {
@@ -183,6 +254,7 @@ function toRowMeta(row: MetaColumns): RowMeta {
     updatedAt: Number(row.updated_at),
     size: Number(row.size),
     hasState: row.has_state,
+    deleting: row.deleting,
   };
 }
 

@@ -41,7 +41,7 @@ export function useClusterServices(): ClusterServices {
         await raw.flushall();
         const client = new pg.Client({ connectionString: postgres.url });
         await client.connect();
-        await client.query('DROP TABLE IF EXISTS collab_documents, collab_versions').finally(() => client.end());
+        await client.query('DROP TABLE IF EXISTS collab_documents, collab_versions, collab_access').finally(() => client.end());
       },
       async harness() {
         await services.reset();
