@@ -1,5 +1,6 @@
 import type { DocStore, FileStore } from '@collab/persistence';
 import { Hono } from 'hono';
+import type { AccessControl } from './access/access-control.js';
 import type { Tokens } from './auth/tokens.js';
 import type { Rooms } from './collab/rooms.js';
 import type { Health } from './health.js';
@@ -11,6 +12,8 @@ import { errorHandler, notFound } from './http/errors.js';
 import { exportRoutes } from './http/export.js';
 import { filesRoutes } from './http/files.js';
 import { healthRoutes } from './http/health.js';
+import { lifecycleRoutes } from './http/lifecycle.js';
+import { linksRoutes } from './http/links.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { Logger, Metrics } from './observability.js';
@@ -20,6 +23,9 @@ export interface AppDeps {
   files: FileStore;
   rooms: Rooms;
   tokens: Tokens;
+  access: AccessControl;
+  /** The clock of link expiries and deletions. */
+  now: () => number;
   health: Health;
   logger: Logger;
   metrics: Metrics;
@@ -38,6 +44,8 @@ export function createApp(deps: AppDeps): Hono {
     .use('*', securityHeaders())
     .route('/', healthRoutes(deps.health, deps.metrics))
     .route('/', docsRoutes(deps))
+    .route('/', linksRoutes(deps))
+    .route('/', lifecycleRoutes(deps))
     .route('/', exportRoutes(deps))
     .route('/', filesRoutes(deps))
     .route('/', collabRoutes())

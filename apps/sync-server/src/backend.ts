@@ -11,23 +11,26 @@ import {
   openStore,
   type WriteStats,
 } from '@collab/persistence';
+import { type AccessBus, singleProcessAccess } from './access/access-bus.js';
 import type { Config } from './config.js';
 import { type PresenceBus, singleProcess } from './collab/presence-bus.js';
+import { createRedisAccessBus } from './cluster/redis-access-bus.js';
 import { createRedisPresenceBus } from './cluster/redis-presence-bus.js';
 import type { Logger, Metrics } from './observability.js';
 
 /**
- * Where documents and files live and how presence travels: LevelDB and a file directory in `DATA_DIR` and
- * nothing to share for a single process, or Redis + PostgreSQL and a Redis presence bus in cluster mode. The
- * rest of the server does not know which.
+ * Where documents and files live and how presence and access changes travel: LevelDB and a file directory in
+ * `DATA_DIR` and nothing to share for a single process, or Redis + PostgreSQL and Redis buses in cluster mode.
+ * The rest of the server does not know which.
  */
 export interface Backend {
   store: DocStore;
   files: FileStore;
   presenceBus: PresenceBus;
+  accessBus: AccessBus;
   /** Why the backend's services are unreachable now (for /healthz), or null. */
   problem(): string | null;
-  /** Releases the presence bus; the store is closed by its owner once every write is done. */
+  /** Releases the buses; the store is closed by its owner once every write is done. */
   closeBus(): Promise<void>;
 }
 
@@ -40,19 +43,28 @@ export async function openBackend(config: Config, logger: Logger, metrics: Metri
       throw err;
     });
     watchWrites(metrics, () => store.writeStats());
-    return { store, files, presenceBus: singleProcess, problem: () => null, closeBus: async () => undefined };
+    return {
+      store,
+      files,
+      presenceBus: singleProcess,
+      accessBus: singleProcessAccess,
+      problem: () => null,
+      closeBus: async () => undefined,
+    };
   }
 
   const { redisUrl, databaseUrl } = config.cluster;
   const processId = randomUUID();
   const store = await openClusterStore({ redisUrl, databaseUrl, processId, onError });
   let bus;
+  let accessBus;
   let files;
   try {
     files = await openClusterFileStore({ databaseUrl });
     bus = await createRedisPresenceBus({ redisUrl, logger, processId });
+    accessBus = await createRedisAccessBus({ redisUrl, logger, processId });
   } catch (err) {
-    await Promise.allSettled([store.close(), files?.close()]);
+    await Promise.allSettled([store.close(), files?.close(), bus?.close()]);
     throw err;
   }
   watchCluster(metrics, () => store.status());
@@ -61,13 +73,16 @@ export async function openBackend(config: Config, logger: Logger, metrics: Metri
     store,
     files,
     presenceBus: bus,
+    accessBus,
     problem() {
       const { redis, postgres } = store.status();
       if (!redis) return 'Redis is unreachable';
       if (!postgres) return 'PostgreSQL is unreachable';
       return null;
     },
-    closeBus: () => bus.close(),
+    closeBus: async () => {
+      await Promise.all([bus.close(), accessBus.close()]);
+    },
   };
 }
 

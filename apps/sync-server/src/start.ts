@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import type { DocStore } from '@collab/persistence';
 import type { Hono } from 'hono';
+import { createAccessControl } from './access/access-control.js';
+import { startPurgeSweeper } from './access/purge-sweeper.js';
 import { type AppDeps, createApp } from './app.js';
 import { openBackend } from './backend.js';
 import { resolveSecret } from './auth/secret.js';
@@ -32,6 +34,10 @@ export interface StartOptions {
   decorateStore?: (store: DocStore) => DocStore;
   /** When a fall in connections is worth a full garbage collection (see memory-reclaimer.ts). */
   memoryReclaim?: Pick<MemoryReclaimerOptions, 'intervalMs' | 'minPeak'>;
+  /** The time, in milliseconds since the epoch, for link expiries, deletion and purging. */
+  clock?: () => number;
+  /** How often deleted documents past their restore window are looked for and purged. Default: hourly. */
+  purgeSweepMs?: number;
 }
 
 export interface RunningServer {
@@ -51,7 +57,7 @@ const DEFAULT_EDITOR_DIR = fileURLToPath(new URL('../../editor/dist', import.met
 /** The server without a port: its store, rooms and HTTP app. Tests call the app's routes in process. */
 export interface ServerParts extends AppDeps {
   app: Hono;
-  /** After `rooms.close()`: releases the presence bus, then the stores. */
+  /** After `rooms.close()`: releases the buses, then the stores. */
   release(): Promise<void>;
 }
 
@@ -72,10 +78,14 @@ export async function assembleServer(config: Config, options: StartOptions = {})
     health,
     unloadGraceMs: options.unloadGraceMs,
   });
+  const now = options.clock ?? Date.now;
+  const access = createAccessControl({ store, bus: backend.accessBus, logger, now });
   const deps: AppDeps = {
     store,
     rooms,
-    tokens: createTokens([secret, ...config.previousSecrets]),
+    tokens: createTokens([secret, ...config.previousSecrets], now),
+    access,
+    now,
     health,
     logger,
     metrics,
@@ -91,6 +101,7 @@ export async function assembleServer(config: Config, options: StartOptions = {})
     ...deps,
     app: createApp(deps),
     async release() {
+      access.close();
       await backend.closeBus();
       await Promise.all([store.close(), backend.files.close()]);
     },
@@ -100,7 +111,7 @@ export async function assembleServer(config: Config, options: StartOptions = {})
 /** Assembles the server and listens. Everything the process owns is released by `close`. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const parts = await assembleServer(config, options);
-  const { app, rooms, store, files, tokens, client, health, logger, metrics } = parts;
+  const { app, rooms, store, files, tokens, access, now, client, health, logger, metrics } = parts;
   const heartbeat = createHeartbeat(options.heartbeatMs ?? 15_000);
   const { limits } = config;
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
@@ -108,6 +119,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   acceptCollabSockets(server, wss, {
     rooms,
     tokens,
+    access,
     heartbeat,
     client,
     logger,
@@ -121,6 +133,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const { port } = server.address() as AddressInfo;
   const fileCollector = startFileCollector({ files, store, logger });
+  const sweeper = startPurgeSweeper({ store, access, logger, now, intervalMs: options.purgeSweepMs ?? 3_600_000 });
   const reclaimer = startMemoryReclaimer({ connections: () => wss.clients.size, logger, metrics, ...options.memoryReclaim });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
@@ -130,6 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await fileCollector.stop();
     const closedHttp = new Promise((resolve) => server.close(resolve));
     heartbeat.stop();
+    await sweeper.stop();
     // Every socket stops being read, then what was received before is written: an update is either
     // stored or still held by its sender, which resends it when it reconnects.
     await rooms.close();

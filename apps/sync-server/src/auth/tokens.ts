@@ -1,6 +1,11 @@
+import type { LinkRole } from '@collab/persistence';
 import { SignJWT, errors, jwtVerify } from 'jose';
 
-export type Role = 'edit' | 'view';
+/** `view` reads, `edit` writes, `owner` writes and manages the document (links, delete). */
+export type Role = LinkRole;
+
+/** Whether a role may change the document's content. */
+export const canEdit = (role: Role): boolean => role !== 'view';
 
 export type TokenErrorReason = 'missing' | 'bad' | 'expired' | 'other-doc';
 
@@ -12,24 +17,39 @@ export class TokenError extends Error {
   }
 }
 
+/** What a verified token grants. Whether its link still works is the document's access state's to say. */
 export interface Grant {
   docId: string;
   role: Role;
+  /** The link generation the token was issued for; a reset of the role's link makes it stale. */
+  generation: number;
+  /** A display name the holder's presence must carry (tokens minted by an embedding application). */
+  name?: string;
 }
 
-/** Signs and verifies share tokens: HS256 JWTs whose claims are the document id and the role. */
+/** Longest `name` claim accepted: a display name, not a document. */
+export const MAX_NAME_LENGTH = 100;
+
+/**
+ * Signs and verifies share tokens: HS256 JWTs with the claims `doc` (document id), `role`, `gen` (link
+ * generation, 0 when absent), optional `name` and optional `exp` (seconds). The README documents them for
+ * applications that mint their own tokens.
+ */
 export interface Tokens {
-  /** A token for `grant`, valid forever or for `expiresInSeconds`. */
-  sign(grant: Grant, expiresInSeconds?: number): Promise<string>;
+  /**
+   * A token for `grant`, without `exp`: the server's own links expire through the document's access state, so
+   * that an owner can move or clear the expiry of links already handed out. Same grant, same token.
+   */
+  sign(grant: Grant): Promise<string>;
   /** The grant a token gives for `docId`; throws TokenError when it gives none. */
   verify(token: string | undefined, docId: string): Promise<Grant>;
 }
 
 /**
  * `secrets[0]` signs; every secret verifies, so that links signed with a previous key keep working while a
- * key is rotated (COLLAB_SECRET plus COLLAB_PREVIOUS_SECRETS).
+ * key is rotated (COLLAB_SECRET plus COLLAB_PREVIOUS_SECRETS). `now` is the clock that `exp` is checked against.
  */
-export function createTokens(secrets: readonly string[]): Tokens {
+export function createTokens(secrets: readonly string[], now: () => number = Date.now): Tokens {
   const keys = secrets.map((secret) => new TextEncoder().encode(secret));
   const signingKey = keys[0];
   if (!signingKey) throw new Error('createTokens needs at least one secret');
@@ -37,7 +57,7 @@ export function createTokens(secrets: readonly string[]): Tokens {
   async function payloadOf(token: string) {
     for (const key of keys) {
       try {
-        return (await jwtVerify(token, key, { algorithms: ['HS256'] })).payload;
+        return (await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: new Date(now()) })).payload;
       } catch (err) {
         // The signature is checked before the claims, so "expired" means the token is ours but old.
         if (err instanceof errors.JWTExpired) throw new TokenError('expired');
@@ -48,18 +68,24 @@ export function createTokens(secrets: readonly string[]): Tokens {
   }
 
   return {
-    sign({ docId, role }, expiresInSeconds) {
-      const jwt = new SignJWT({ doc: docId, role }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
-      if (expiresInSeconds !== undefined) jwt.setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds);
-      return jwt.sign(signingKey);
+    sign({ docId, role, generation, name }) {
+      // No `iat`: a link is the same string each time it is built, until its generation changes.
+      return new SignJWT({ doc: docId, role, gen: generation, ...(name !== undefined && { name }) })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(signingKey);
     },
 
     async verify(token, docId) {
       if (!token) throw new TokenError('missing');
-      const { doc, role } = await payloadOf(token);
-      if (typeof doc !== 'string' || (role !== 'edit' && role !== 'view')) throw new TokenError('bad');
+      const { doc, role, gen = 0, name } = await payloadOf(token);
+      if (typeof doc !== 'string' || !isRole(role) || !isGeneration(gen) || !isName(name)) throw new TokenError('bad');
       if (doc !== docId) throw new TokenError('other-doc');
-      return { docId: doc, role };
+      return { docId: doc, role, generation: gen, ...(name !== undefined && { name }) };
     },
   };
 }
+
+const isRole = (value: unknown): value is Role => value === 'view' || value === 'edit' || value === 'owner';
+const isGeneration = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isName = (value: unknown): value is string | undefined =>
+  value === undefined || (typeof value === 'string' && value.trim().length > 0 && value.length <= MAX_NAME_LENGTH);

@@ -1,4 +1,6 @@
 import { DOC_ID_PATTERN } from '@collab/persistence';
+import type { AccessControl } from '../access/access-control.js';
+import { AccessDenied, type DenialKind } from '../access/policy.js';
 import { type Grant, TokenError, type Tokens } from '../auth/tokens.js';
 import { CloseCode } from './protocol.js';
 
@@ -13,18 +15,43 @@ export class Refusal extends Error {
   }
 }
 
+/** An admitted socket's grant, watched until `release`. */
+export interface Admission {
+  grant: Grant;
+  release(): void;
+}
+
 /**
- * Checks the document id and the share token of a `/collab/:id` socket. Browsers cannot read an upgrade's
- * HTTP status, so refusals become close codes: 4400 bad id, 4401 missing/bad/expired token, 4403 another
- * document's token.
+ * Checks the document id, the share token and the document's access state for a `/collab/:id` socket, and
+ * keeps the grant under watch: `revoke` closes the socket if its rights are taken away later. Browsers cannot
+ * read an upgrade's HTTP status, so refusals become close codes: 4400 bad id, 4401 missing, bad or expired
+ * token or a link reset, turned off or expired, 4403 another document's token, 4404 a deleted document.
  */
-export async function admit(tokens: Tokens, docId: string, token: string | undefined): Promise<Grant> {
+export async function admit(
+  { tokens, access }: { tokens: Tokens; access: AccessControl },
+  docId: string,
+  token: string | undefined,
+  revoke: (code: CloseCode, reason: string) => void,
+): Promise<Admission> {
   if (!DOC_ID_PATTERN.test(docId)) throw new Refusal(CloseCode.BadRequest, 'invalid document id');
+  let grant: Grant;
   try {
-    return await tokens.verify(token, docId);
+    grant = await tokens.verify(token, docId);
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
     if (err.reason === 'other-doc') throw new Refusal(CloseCode.Forbidden, 'token is for another document');
     throw new Refusal(CloseCode.Unauthorized, `token ${err.reason}`);
   }
+  try {
+    const release = await access.watch(grant, (kind) => revoke(...closeFor(kind)));
+    return { grant, release };
+  } catch (err) {
+    if (err instanceof AccessDenied) throw new Refusal(...closeFor(err.kind));
+    throw err;
+  }
+}
+
+/** The close code and reason of a denial, for a refused socket and for an open one whose grant is revoked. */
+function closeFor(kind: DenialKind): [CloseCode, string] {
+  return [kind === 'deleted' ? CloseCode.NotFound : CloseCode.Unauthorized, new AccessDenied(kind).message];
 }

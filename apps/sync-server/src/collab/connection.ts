@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
-import type { Role } from '../auth/tokens.js';
+import { type Role, canEdit } from '../auth/tokens.js';
 import type { Limits } from '../config.js';
 import type { Logger, Metrics } from '../observability.js';
+import { withEnforcedName } from './enforced-name.js';
 import { type ClientMessage, CloseCode, ProtocolError, decodeMessage, encodePermissionDenied } from './protocol.js';
 import type { Peer } from './peer.js';
 import type { Room } from './room.js';
@@ -49,6 +50,8 @@ export class Connection implements Peer {
     readonly docId: string,
     readonly role: Role,
     private readonly deps: ConnectionDeps,
+    /** The name this connection's presence must carry (a token's `name` claim), if any. */
+    private readonly presenceName?: string,
   ) {
     const { messagesPerSecond, bytesPerSecond, maxMessageBytes } = deps.limits;
     this.messageBudget = new TokenBucket(messagesPerSecond, 2 * messagesPerSecond);
@@ -160,6 +163,10 @@ export class Connection implements Peer {
         if (message.update.byteLength > this.deps.limits.maxAwarenessBytes) {
           return this.reject('too-large', CloseCode.TooLarge, 'awareness update too large');
         }
+        if (this.presenceName !== undefined) {
+          const named = withEnforcedName(message.entries, this.presenceName);
+          return room.receiveAwareness(this, named.update, named.entries);
+        }
         return room.receiveAwareness(this, message.update, message.entries);
       case 'query-awareness':
         return room.sendAwareness(this);
@@ -169,7 +176,7 @@ export class Connection implements Peer {
   }
 
   private receiveUpdate(room: Room, { update, empty, step2 }: Extract<ClientMessage, { kind: 'update' }>): void {
-    if (this.role === 'edit') {
+    if (canEdit(this.role)) {
       const held = this.heldUntilStep2;
       if (held && !step2) {
         if (held.length >= MAX_HELD_UPDATES) {

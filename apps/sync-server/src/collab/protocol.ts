@@ -25,6 +25,7 @@ export const CloseCode = {
   BadRequest: 4400,
   Unauthorized: 4401,
   Forbidden: 4403,
+  NotFound: 4404,
   TooLarge: 4413,
   Unavailable: 4503,
 } as const;

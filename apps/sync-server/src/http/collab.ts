@@ -2,16 +2,19 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Hono } from 'hono';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Role, Tokens } from '../auth/tokens.js';
+import type { AccessControl } from '../access/access-control.js';
+import type { Grant, Tokens } from '../auth/tokens.js';
 import { Refusal, admit } from '../collab/admission.js';
 import { Connection, type ConnectionDeps } from '../collab/connection.js';
 import type { ConnectionLimits } from '../collab/connection-limits.js';
 import type { Heartbeat } from '../collab/heartbeat.js';
 import { CloseCode } from '../collab/protocol.js';
+import { Revocable } from '../collab/revocable.js';
 import type { ClientInfo } from './client.js';
 
 export interface CollabDeps extends ConnectionDeps {
   tokens: Tokens;
+  access: AccessControl;
   heartbeat: Heartbeat;
   client: ClientInfo;
   connectionLimits: ConnectionLimits;
@@ -58,20 +61,27 @@ export function collabRoutes(): Hono {
  * message in a MessageEvent over a copied ArrayBuffer.
  *
  * Admission happens before the upgrade completes; browsers cannot read an upgrade's HTTP status, so a
- * refused socket is opened and closed at once with the reason's close code.
+ * refused socket is opened and closed at once with the reason's close code. An admitted socket's grant stays
+ * watched until the socket closes: a link reset, turned off or deleted closes it (see access/access-control.ts).
  */
 export function acceptCollabSockets(server: Server, wss: WebSocketServer, deps: CollabDeps): void {
-  const { tokens, client, logger, connectionLimits, heartbeat } = deps;
+  const { client, logger, connectionLimits, heartbeat } = deps;
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', ignore);
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith(PREFIX)) return refuseUpgrade(socket, '404 Not Found');
     const docId = decodedOrEmpty(url.pathname.slice(PREFIX.length));
+    const revocable = new Revocable();
     const admitted = client.originAllowed(request.headers.origin)
-      ? admit(tokens, docId, url.searchParams.get('token') ?? undefined)
+      ? admit(deps, docId, url.searchParams.get('token') ?? undefined, revocable.revoke)
       : Promise.reject(new Refusal(CloseCode.Forbidden, 'origin not allowed'));
     admitted.then(
-      ({ role }) => upgrade((ws) => open(ws, docId, role)),
+      ({ grant, release }) => {
+        // Whatever ends the socket (a refused upgrade, a limit, the peer, a revocation), the grant is no longer held.
+        if (socket.destroyed) return release();
+        socket.once('close', release);
+        upgrade((ws) => open(ws, grant, revocable));
+      },
       (err: unknown) => {
         if (!(err instanceof Refusal)) {
           logger.error({ err, docId: docId.slice(0, 140) }, 'admission failed');
@@ -94,11 +104,13 @@ export function acceptCollabSockets(server: Server, wss: WebSocketServer, deps: 
     }
   });
 
-  function open(ws: WebSocket, docId: string, role: Role): void {
+  function open(ws: WebSocket, grant: Grant, revocable: Revocable): void {
+    const { docId } = grant;
     const full = connectionLimits.acquire(docId);
     if (full) return ws.close(CloseCode.Unavailable, full);
     heartbeat.watch(ws);
-    const connection = new Connection(ws, docId, role, deps);
+    const connection = new Connection(ws, docId, grant.role, deps, grant.name);
+    revocable.attach(connection);
     ws.on('error', (err: Error) => connection.socketFailed(err));
     ws.on('message', (data: Buffer, isBinary: boolean) => connection.receive(isBinary ? data : data.toString()));
     ws.once('close', (code: number) => {

@@ -1,5 +1,6 @@
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { AccessDenied } from '../access/policy.js';
 import { TokenError } from '../auth/tokens.js';
 import type { Logger } from '../observability.js';
 
@@ -10,6 +11,7 @@ export function errorHandler(logger: Logger): ErrorHandler {
     if (err instanceof TokenError) {
       return c.json({ error: `token ${err.reason}` }, err.reason === 'other-doc' ? 403 : 401);
     }
+    if (err instanceof AccessDenied) return c.json({ error: err.message }, err.kind === 'deleted' ? 404 : 401);
     logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json({ error: 'internal server error' }, 500);
   };

@@ -1,19 +1,18 @@
-import { DOC_ID_PATTERN, type DocStore, type FileStore } from '@collab/persistence';
+import type { DocStore, FileStore } from '@collab/persistence';
 import type * as Schema from '@collab/schema';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import * as Y from 'yjs';
-import type { Tokens } from '../auth/tokens.js';
 import { RoomGoneError } from '../collab/room.js';
 import type { Rooms } from '../collab/rooms.js';
+import { ANY_ROLE, type AuthorizeDeps, authorize, checkedDocId } from './authorize.js';
 import { bearerToken } from './bearer.js';
 import { fileUrl } from './files.js';
 
-export interface ExportDeps {
+export interface ExportDeps extends AuthorizeDeps {
   store: DocStore;
   files: FileStore;
   rooms: Rooms;
-  tokens: Tokens;
   publicUrl: string;
 }
 
@@ -25,19 +24,19 @@ let schema: Promise<typeof Schema> | undefined;
 const loadSchema = () => (schema ??= import('@collab/schema'));
 
 /**
- * `GET /api/docs/:id/export?format=json|html|markdown|text`, with a view or edit token as a Bearer header or
+ * `GET /api/docs/:id/export?format=json|html|markdown|text`, with any role's token as a Bearer header or
  * `?token=`. Renders with the editor's own schema (@collab/schema), from the document as stored.
  */
-export function exportRoutes({ store, files, rooms, tokens, publicUrl }: ExportDeps): Hono {
+export function exportRoutes(deps: ExportDeps): Hono {
+  const { store, files, rooms, publicUrl } = deps;
   return new Hono().get('/api/docs/:id/export', async (c) => {
-    const docId = c.req.param('id');
-    if (!DOC_ID_PATTERN.test(docId)) throw new HTTPException(400, { message: 'invalid document id' });
+    const docId = checkedDocId(c.req.param('id'));
     const { EXPORT_FORMATS, UnexportableContentError, exportDocument, imageFiles, isExportFormat, readTitle } = await loadSchema();
     const format = c.req.query('format') ?? 'json';
     if (!isExportFormat(format)) {
       throw new HTTPException(400, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` });
     }
-    await tokens.verify(bearerToken(c.req.header('authorization')) ?? c.req.query('token'), docId);
+    await authorize(deps, docId, bearerToken(c.req.header('authorization')) ?? c.req.query('token'), ANY_ROLE);
 
     const { body, contentType, fileExtension, title } = await withDoc(docId, async (doc) => {
       const images = await imageSources(docId, format, imageFiles(doc));

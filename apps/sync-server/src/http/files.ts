@@ -1,16 +1,15 @@
-import { DOC_ID_PATTERN, FILE_SHA_PATTERN, type DocStore, type FileStore, type StoredFile } from '@collab/persistence';
+import { FILE_SHA_PATTERN, type DocStore, type FileStore, type StoredFile } from '@collab/persistence';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { Tokens } from '../auth/tokens.js';
 import { type Upload, readUpload } from '../files/upload-body.js';
+import { ANY_ROLE, type AuthorizeDeps, EDITORS, authorize } from './authorize.js';
 import { bearerToken } from './bearer.js';
 import type { ClientInfo } from './client.js';
 import type { RateLimiter } from './rate-limit.js';
 
-export interface FilesDeps {
+export interface FilesDeps extends AuthorizeDeps {
   store: DocStore;
   files: FileStore;
-  tokens: Tokens;
   client: ClientInfo;
   filesLimiter: RateLimiter;
   maxFileBytes: number;
@@ -32,16 +31,15 @@ const CACHE_CONTROL = 'private, max-age=31536000, immutable';
  * Referer headers.
  */
 export function filesRoutes(deps: FilesDeps): Hono {
-  const { store, files, tokens, client, filesLimiter, maxFileBytes, publicUrl } = deps;
+  const { store, files, client, filesLimiter, maxFileBytes, publicUrl } = deps;
   const tooLarge = () => new HTTPException(413, { message: `file too large: at most ${maxFileBytes} bytes (MAX_FILE_BYTES)` });
 
   return new Hono()
     // What the editor checks before it inserts an image, so that a file too large is refused before upload.
     .get('/api/limits', (c) => c.json({ maxFileBytes }))
     .post('/api/docs/:id/files', async (c) => {
-      const docId = documentId(c.req.param('id'));
-      const { role } = await tokens.verify(bearerToken(c.req.header('authorization')), docId);
-      if (role !== 'edit') throw new HTTPException(403, { message: 'a view link cannot upload files' });
+      const docId = c.req.param('id');
+      await authorize(deps, docId, bearerToken(c.req.header('authorization')), EDITORS);
       if (!client.originAllowed(c.req.header('origin'))) throw new HTTPException(403, { message: 'origin not allowed' });
       if (!filesLimiter.allow(client.address(c))) {
         throw new HTTPException(429, { message: 'too many uploads from this address; try again in a minute' });
@@ -60,8 +58,8 @@ export function filesRoutes(deps: FilesDeps): Hono {
       return c.json({ ...stored, url: fileUrl(publicUrl, docId, stored.sha) }, 201);
     })
     .get('/api/docs/:id/files/:sha', async (c) => {
-      const docId = documentId(c.req.param('id'));
-      await tokens.verify(bearerToken(c.req.header('authorization')), docId);
+      const docId = c.req.param('id');
+      await authorize(deps, docId, bearerToken(c.req.header('authorization')), ANY_ROLE);
       const sha = c.req.param('sha');
       if (!FILE_SHA_PATTERN.test(sha)) throw new HTTPException(400, { message: 'invalid file id: a lowercase hex SHA-256' });
       const file = await files.get(docId, sha);
@@ -101,9 +99,4 @@ export function filesRoutes(deps: FilesDeps): Hono {
         return null;
     }
   }
-}
-
-function documentId(id: string): string {
-  if (!DOC_ID_PATTERN.test(id)) throw new HTTPException(400, { message: 'invalid document id' });
-  return id;
 }

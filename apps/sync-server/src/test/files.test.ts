@@ -141,7 +141,7 @@ describe('POST and GET /api/docs/:id/files', () => {
   async function signFor(docId: string): Promise<string> {
     const { createTokens } = await import('../auth/tokens.js');
     const { TEST_SECRET } = await import('./helpers.js');
-    return createTokens([TEST_SECRET]).sign({ docId, role: 'edit' });
+    return createTokens([TEST_SECRET]).sign({ docId, role: 'edit', generation: 0 });
   }
 });
 

@@ -35,6 +35,7 @@ export interface CreatedDoc {
   id: string;
   editToken: string;
   viewToken: string;
+  ownerToken: string;
   editUrl: string;
   viewUrl: string;
 }

@@ -26,16 +26,16 @@ describe('HTTP API, in process (no port)', () => {
     for (const server of servers.splice(0)) await server.cleanup();
   });
 
-  it('creates a document with edit and view links on PUBLIC_URL', async () => {
+  it('creates a document with its links on PUBLIC_URL, the token in the fragment', async () => {
     const server = await assemble({ PUBLIC_URL: 'https://docs.example.org/' });
     const res = await server.request('/api/docs', { method: 'POST' });
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(['editToken', 'editUrl', 'id', 'viewToken', 'viewUrl']);
+    expect(Object.keys(body).sort()).toEqual(['editToken', 'editUrl', 'id', 'ownerToken', 'viewToken', 'viewUrl']);
     expect(body.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(body.editUrl).toBe(`https://docs.example.org/d/${body.id}?token=${body.editToken}`);
-    expect(body.viewUrl).toBe(`https://docs.example.org/d/${body.id}?token=${body.viewToken}`);
-    expect(body.editToken).not.toBe(body.viewToken);
+    expect(body.editUrl).toBe(`https://docs.example.org/d/${body.id}#token=${body.editToken}`);
+    expect(body.viewUrl).toBe(`https://docs.example.org/d/${body.id}#token=${body.viewToken}`);
+    expect(new Set([body.editToken, body.viewToken, body.ownerToken]).size).toBe(3);
     expect(await server.store.meta(body.id!)).toMatchObject({ id: body.id, updates: 0 });
   });
 

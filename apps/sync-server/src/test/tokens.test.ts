@@ -11,13 +11,21 @@ describe('share links, origins and request limits', () => {
     fetch(`${t.server.url}/api/docs`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
   it('issues links that expire when asked to', async () => {
-    t = await startTestServer();
+    let now = Date.now();
+    t = await startTestServer({}, { clock: () => now });
     const res = await post(JSON.stringify({ expiresIn: 3600 }));
     expect(res.status).toBe(201);
-    const doc = (await res.json()) as { id: string; editToken: string; expiresAt: string };
-    expect(Date.parse(doc.expiresAt) - Date.now()).toBeGreaterThan(3590_000);
+    const doc = (await res.json()) as { id: string; editToken: string; viewToken: string; ownerToken: string; expiresAt: string };
+    expect(Date.parse(doc.expiresAt)).toBe(now + 3600_000);
+    // The expiry is the link's, kept with the document (its owner may move or clear it), not the token's.
     const [, payload] = doc.editToken.split('.');
-    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toMatchObject({ doc: doc.id, role: 'edit', exp: expect.any(Number) });
+    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toEqual({ doc: doc.id, role: 'edit', gen: 0 });
+    const links = await fetch(`${t.server.url}/api/docs/${doc.id}/links`, { headers: { authorization: `Bearer ${doc.ownerToken}` } });
+    expect(await links.json()).toMatchObject({ expiresAt: { edit: doc.expiresAt, view: doc.expiresAt } });
+    expect(await closeCode(`${t.collabUrl}/${doc.id}?token=${doc.editToken}`)).toBe(1000);
+    now += 3600_000;
+    for (const token of [doc.editToken, doc.viewToken]) expect(await closeCode(`${t.collabUrl}/${doc.id}?token=${token}`)).toBe(4401);
+    expect(await closeCode(`${t.collabUrl}/${doc.id}?token=${doc.ownerToken}`)).toBe(1000);
     for (const [body, message] of [
       ['{"expiresIn": 5}', /expiresIn/],
       ['{"expiresIn": "soon"}', /expiresIn/],

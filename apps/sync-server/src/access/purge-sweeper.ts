@@ -1,0 +1,76 @@
+import type { DocStore } from '@collab/persistence';
+import type { Logger } from '../observability.js';
+import type { AccessControl } from './access-control.js';
+import { purgeDue } from './policy.js';
+
+export interface PurgeSweeperOptions {
+  store: DocStore;
+  access: AccessControl;
+  logger: Logger;
+  now: () => number;
+  /** How often the trash is looked through. */
+  intervalMs: number;
+  /**
+   * Removes what other stores keep of a document (its versions, once the history store exists): called after
+   * the content is gone, before the document counts as purged, so a crash in between is retried.
+   */
+  purgeVersions?: (docId: string) => Promise<void>;
+}
+
+export interface PurgeSweeper {
+  /** Stops sweeping; resolves once a sweep in progress has ended. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Purges deleted documents once they can no longer be undeleted, at start and every `intervalMs`. A purge
+ * first marks the document (from then on it cannot be undeleted, even by a process whose clock is behind),
+ * then removes its content from the store, then marks it purged; a crash at any step leaves it in the trash,
+ * and the next sweep, here or in another process, finishes it. The access record stays as its tombstone, so
+ * its old links keep answering 4404.
+ */
+export function startPurgeSweeper({ store, access, logger, now, intervalMs, purgeVersions }: PurgeSweeperOptions): PurgeSweeper {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+
+  async function sweep(): Promise<void> {
+    for (const { id, access: state } of await store.listDeleted()) {
+      if (stopped) return;
+      if (!purgeDue(state, now())) continue;
+      try {
+        await purge(id);
+      } catch (err) {
+        logger.warn({ err, docId: id }, 'purging a deleted document failed; the next sweep tries again');
+      }
+    }
+  }
+
+  async function purge(docId: string): Promise<void> {
+    const at = now();
+    const marked = await access.change(docId, (current) =>
+      purgeDue(current, at) && current.purgeStartedAt === null ? { ...current, purgeStartedAt: at } : current,
+    );
+    if (!purgeDue(marked, at)) return; // undeleted meanwhile
+    await store.delete(docId);
+    await purgeVersions?.(docId);
+    await access.change(docId, (current) => (current.purgedAt === null ? { ...current, purgedAt: now() } : current));
+    logger.info({ docId }, 'deleted document purged');
+  }
+
+  const start = () => {
+    running ??= sweep()
+      .catch((err: unknown) => logger.warn({ err }, 'could not list deleted documents'))
+      .finally(() => (running = null));
+  };
+  const timer = setInterval(start, intervalMs);
+  timer.unref();
+  start();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
