@@ -5,8 +5,8 @@ test('share links open the same document', async ({ alice, bob }) => {
   await alice.focusEnd();
   await alice.type('Shared words.');
   const links = await alice.shareLinks();
-  expect(links.editUrl).toContain(`/d/${alice.documentId}?token=`);
-  expect(links.viewUrl).toContain(`/d/${alice.documentId}?token=`);
+  expect(links.editUrl).toContain(`/d/${alice.documentId}#token=`);
+  expect(links.viewUrl).toContain(`/d/${alice.documentId}#token=`);
   expect(links.viewUrl).not.toBe(links.editUrl);
 
   await bob.open(links.editUrl);
@@ -15,10 +15,9 @@ test('share links open the same document', async ({ alice, bob }) => {
   await bob.type(' Bob agrees.');
   await expect(alice.editor).toContainText('Shared words. Bob agrees.');
 
-  // Bob did not create the document: he can pass on the edit link he has, not a view link he never saw.
-  const bobsLinks = await bob.shareLinks();
-  expect(bobsLinks.editUrl).toContain(bob.token);
-  expect(bobsLinks.viewUrl).toBe('');
+  // Bob did not create the document, yet the server gives him both links his edit link may hand on.
+  expect(await bob.shareLinks()).toEqual(links);
+  expect(links.editUrl).toContain(bob.token);
 });
 
 test('a view link is read-only but live, and its holder is present', async ({ alice, bob }) => {
@@ -49,4 +48,15 @@ test('a view link is read-only but live, and its holder is present', async ({ al
   const text = await alice.text();
   expect(text).not.toContain('not allowed');
   expect(await bob.text()).toBe(text);
+});
+
+test('a link with the token in the query still opens, and the address bar moves the token to the fragment', async ({ alice, bob }) => {
+  await alice.createDocument();
+  await alice.focusEnd();
+  await alice.type('Old links work.');
+  await alice.expectSaved();
+
+  await bob.open(`/d/${alice.documentId}?token=${alice.token}`);
+  await expect(bob.page).toHaveURL(`/d/${alice.documentId}#token=${alice.token}`);
+  await expect(bob.editor).toContainText('Old links work.');
 });

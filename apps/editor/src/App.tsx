@@ -15,7 +15,8 @@ export function App() {
     case 'document':
       return (
         <Suspense fallback={<LoadingScreen />}>
-          <DocumentScreen key={`${route.id}?${route.token}`} id={route.id} token={route.token} />
+          {/* Keyed by document only: another link of the same document reconnects its session, nothing more. */}
+          <DocumentScreen key={route.id} id={route.id} token={route.token} />
         </Suspense>
       );
     case 'not-found':

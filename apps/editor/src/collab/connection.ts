@@ -6,8 +6,9 @@ export type ConnectionStatus = 'connected' | 'connecting' | 'offline' | 'denied'
 
 export interface ConnectionState {
   status: ConnectionStatus;
-  /** The 44xx code the server closed with, when denied. */
+  /** The 44xx code the server closed with, when denied, and its reason ("link revoked", "document deleted"…). */
   closeCode: number | null;
+  closeReason: string;
   /** Whether this session has completed a sync with the server at least once. */
   everSynced: boolean;
 }
@@ -35,6 +36,7 @@ export function followConnection(
   network: NetworkEvents = browserNetwork,
 ): { state: ReadableStore<ConnectionState>; dispose(): void } {
   let closeCode: number | null = null;
+  let closeReason = '';
   let everSynced = false;
   const state = createStore<ConnectionState>(compute());
 
@@ -43,7 +45,7 @@ export function followConnection(
     if (closeCode !== null) status = 'denied';
     else if (!network.isOnline()) status = 'offline';
     else if (provider.wsconnected && provider.synced) status = 'connected';
-    return { status, closeCode, everSynced };
+    return { status, closeCode, closeReason, everSynced };
   }
   function refresh() {
     everSynced ||= provider.synced;
@@ -53,8 +55,9 @@ export function followConnection(
       state.set(next);
     }
   }
-  const onClosed = ({ code }: { code: number }) => {
+  const onClosed = ({ code, reason }: { code: number; reason: string }) => {
     closeCode = code;
+    closeReason = reason;
     refresh();
   };
   const onOnline = () => {

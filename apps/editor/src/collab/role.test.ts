@@ -8,6 +8,7 @@ describe('claimedRole', () => {
   it('reads the role claim of a share token', () => {
     expect(claimedRole(jwt({ doc: 'abc', role: 'view' }))).toBe('view');
     expect(claimedRole(jwt({ doc: 'abc', role: 'edit' }))).toBe('edit');
+    expect(claimedRole(jwt({ doc: 'abc', role: 'owner', gen: 2 }))).toBe('owner');
   });
 
   it('knows nothing of tokens of another shape', () => {

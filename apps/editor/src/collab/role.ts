@@ -13,11 +13,14 @@ export function claimedRole(token: string): AccessRole | undefined {
   try {
     const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
     const role = (claims as { role?: unknown } | null)?.role;
-    return role === 'edit' || role === 'view' ? role : undefined;
+    return role === 'edit' || role === 'view' || role === 'owner' ? role : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** Whether a role may change the document (the owner can do everything an editor can). */
+export const canEdit = (role: AccessRole): boolean => role !== 'view';
 
 /**
  * The role to edit with, starting from the best guess; the server stays the authority: its "permission denied"

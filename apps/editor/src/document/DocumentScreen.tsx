@@ -13,13 +13,16 @@ import { ShareDialog } from '../components/ShareDialog';
 import { TitleInput } from '../components/TitleInput';
 import { UserIdentity } from '../components/UserIdentity';
 import { DocumentEditor } from '../editor/DocumentEditor';
+import { canEdit, claimedRole } from '../collab/role';
 import { documentPath, navigate } from '../routing';
-import { rememberOpened, rememberRole, rememberTitle } from '../storage/local-docs';
+import { ownerTokenOf, rememberOpened, rememberOwnerToken, rememberRole, rememberTitle } from '../storage/local-docs';
+import { DeleteButton } from './DeleteButton';
+import { DeletedScreen } from './DeletedScreen';
 import { DeniedScreen } from './DeniedScreen';
 import { registerOfflineShell } from './offline-shell';
-import { shareLinks } from './share-links';
 import { useReadiness } from './use-readiness';
 import { useSession } from './use-session';
+import { useShareLinks } from './use-share-links';
 // After the editor's own styles (imported by DocumentEditor): the phone layout here overrides some of them.
 import '../styles/document.css';
 
@@ -28,14 +31,32 @@ interface DocumentScreenProps {
   token: string;
 }
 
-/** The document page (lazy-loaded: TipTap and Yjs are only fetched here). */
-export default function DocumentScreen({ id, token }: DocumentScreenProps) {
-  const session = useSession(id, token);
-  useEffect(registerOfflineShell, []);
-  return session ? <DocumentView id={id} token={token} session={session} /> : <LoadingScreen />;
+/** The owner token this browser holds for the document; an owner link being opened is kept as one. */
+function initialOwnerToken(id: string, token: string): string | undefined {
+  if (claimedRole(token) === 'owner') rememberOwnerToken(id, token);
+  return ownerTokenOf(id);
 }
 
-function DocumentView({ id, token, session }: DocumentScreenProps & { session: Session }) {
+/**
+ * The document page (lazy-loaded: TipTap and Yjs are only fetched here). The owner's page connects with the owner
+ * token, kept in this browser, whatever link is in the address bar: resetting the edit or view link then never
+ * cuts off the owner, and the address bar never shows the owner token unless an owner link was opened.
+ */
+export default function DocumentScreen({ id, token }: DocumentScreenProps) {
+  const [ownerToken, setOwnerToken] = useState(() => initialOwnerToken(id, token));
+  const session = useSession(id, ownerToken ?? token);
+  useEffect(registerOfflineShell, []);
+  if (!session) return <LoadingScreen />;
+  return <DocumentView id={id} token={token} ownerToken={ownerToken} onOwnerTokenChange={setOwnerToken} session={session} />;
+}
+
+interface DocumentViewProps extends DocumentScreenProps {
+  session: Session;
+  ownerToken: string | undefined;
+  onOwnerTokenChange(token: string): void;
+}
+
+function DocumentView({ id, token, ownerToken, onOwnerTokenChange, session }: DocumentViewProps) {
   const connection = useStore(session.connection);
   const saveState = useStore(session.saves);
   const role = useStore(session.role);
@@ -46,20 +67,25 @@ function DocumentView({ id, token, session }: DocumentScreenProps & { session: S
   const user = useStore(userStore);
   const shownUser = useMemo(() => awarenessUser(user), [user]);
   const [shareOpen, setShareOpen] = useState(false);
+  const sessionToken = ownerToken ?? token;
+  const share = useShareLinks({ id, linkToken: token, ownerToken, role, session, open: shareOpen, onOwnerTokenChange });
 
   useEffect(() => {
     session.awareness.setLocalStateField('user', shownUser);
   }, [session, shownUser]);
   useEffect(() => {
     rememberOpened(id, documentPath(id, token), role);
-    rememberRole(token, role);
-  }, [id, token, role]);
+    rememberRole(sessionToken, role);
+  }, [id, token, sessionToken, role]);
   useEffect(() => {
     document.title = `${title.trim() || 'Untitled'} · Collab`;
     rememberTitle(id, title);
   }, [id, title]);
 
-  if (connection.status === 'denied') return <DeniedScreen code={connection.closeCode} />;
+  if (connection.status === 'denied') {
+    if (connection.closeCode === 4404) return <DeletedScreen id={id} ownerToken={ownerToken} />;
+    return <DeniedScreen code={connection.closeCode} reason={connection.closeReason} />;
+  }
   if (readiness === 'loading') return <LoadingScreen />;
   if (readiness === 'unreachable') {
     return (
@@ -73,7 +99,7 @@ function DocumentView({ id, token, session }: DocumentScreenProps & { session: S
     );
   }
 
-  const editable = role === 'edit';
+  const editable = canEdit(role);
   return (
     <div className="document-page">
       <header className="topbar">
@@ -99,7 +125,8 @@ function DocumentView({ id, token, session }: DocumentScreenProps & { session: S
           <button type="button" className="button button--primary" data-testid="share" onClick={() => setShareOpen(true)}>
             Share
           </button>
-          <ExportMenu id={id} token={token} title={title} />
+          <ExportMenu id={id} token={sessionToken} title={title} />
+          {ownerToken && <DeleteButton id={id} ownerToken={ownerToken} session={session} />}
         </div>
       </header>
       <main className="document">
@@ -108,7 +135,7 @@ function DocumentView({ id, token, session }: DocumentScreenProps & { session: S
         <TitleInput title={title} editable={editable} onChange={setTitle} />
         <DocumentEditor session={session} user={shownUser} editable={editable} />
       </main>
-      <ShareDialog links={shareLinks(id, token, role)} open={shareOpen} onClose={() => setShareOpen(false)} />
+      <ShareDialog links={share.links} manage={share.manage} open={shareOpen} onClose={() => setShareOpen(false)} />
     </div>
   );
 }

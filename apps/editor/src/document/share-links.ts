@@ -3,12 +3,12 @@ import { documentPath } from '../routing';
 import { createdDocument, type AccessRole } from '../storage/local-docs';
 
 /**
- * The links this browser can share: both of them if it created the document (as the server built them, on
- * PUBLIC_URL), otherwise only the kind of link it was opened with: a token cannot be turned into the other one.
+ * The links to show while the server cannot be asked (offline): both if this browser created the document
+ * (as the server built them), otherwise only the link it was opened with.
  */
-export function shareLinks(id: string, token: string, role: AccessRole): ShareLinks {
+export function fallbackLinks(id: string, token: string, role: AccessRole): ShareLinks {
   const created = createdDocument(id);
-  if (created) return { editUrl: created.editUrl, viewUrl: created.viewUrl };
+  if (created) return { editUrl: created.editUrl, viewUrl: created.viewUrl, source: 'local' };
   const openedWith = `${window.location.origin}${documentPath(id, token)}`;
-  return role === 'edit' ? { editUrl: openedWith } : { viewUrl: openedWith };
+  return role === 'view' ? { viewUrl: openedWith, source: 'local' } : { editUrl: openedWith, source: 'local' };
 }

@@ -2,13 +2,19 @@ import { useEffect, useState } from 'react';
 import { createDocument } from '../api';
 import { loadDocumentScreen } from '../document/load';
 import { documentPath, navigate } from '../routing';
-import { listRecentDocuments, rememberCreated } from '../storage/local-docs';
+import { listDeletedDocuments, listRecentDocuments, rememberCreated } from '../storage/local-docs';
+import { DeletedDocuments } from './DeletedDocuments';
 import { RecentDocuments } from './RecentDocuments';
 import '../styles/home.css';
 
 /** `/`: start a new document, or go back to one this browser has opened before. */
 export function HomeScreen() {
-  const [recent] = useState(listRecentDocuments);
+  const [recent, setRecent] = useState(listRecentDocuments);
+  const [deleted, setDeleted] = useState(() => listDeletedDocuments());
+  const reread = () => {
+    setRecent(listRecentDocuments());
+    setDeleted(listDeletedDocuments());
+  };
   const [creating, setCreating] = useState(false);
   const [failed, setFailed] = useState(false);
 
@@ -54,6 +60,7 @@ export function HomeScreen() {
         )}
       </header>
       <RecentDocuments documents={recent} />
+      <DeletedDocuments documents={deleted} onChange={reread} />
     </main>
   );
 }

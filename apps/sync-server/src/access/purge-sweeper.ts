@@ -34,27 +34,31 @@ export function startPurgeSweeper({ store, access, logger, now, intervalMs, purg
   let stopped = false;
 
   async function sweep(): Promise<void> {
-    for (const { id, access: state } of await store.listDeleted()) {
+    const trash = await store.listDeleted();
+    let purged = 0;
+    for (const { id, access: state } of trash) {
       if (stopped) return;
       if (!purgeDue(state, now())) continue;
       try {
-        await purge(id);
+        if (await purge(id)) purged += 1;
       } catch (err) {
         logger.warn({ err, docId: id }, 'purging a deleted document failed; the next sweep tries again');
       }
     }
+    logger.debug({ deleted: trash.length, purged }, 'trash swept');
   }
 
-  async function purge(docId: string): Promise<void> {
+  async function purge(docId: string): Promise<boolean> {
     const at = now();
     const marked = await access.change(docId, (current) =>
       purgeDue(current, at) && current.purgeStartedAt === null ? { ...current, purgeStartedAt: at } : current,
     );
-    if (!purgeDue(marked, at)) return; // undeleted meanwhile
+    if (!purgeDue(marked, at)) return false; // undeleted meanwhile
     await store.delete(docId);
     await purgeVersions?.(docId);
     await access.change(docId, (current) => (current.purgedAt === null ? { ...current, purgedAt: now() } : current));
     logger.info({ docId }, 'deleted document purged');
+    return true;
   }
 
   const start = () => {

@@ -1,0 +1,60 @@
+/** The two stores a server can run on, for the tests that must pass on both, and the calls those tests make. */
+import { type TestService, startPostgres, startRedis } from '@collab/test-services';
+import { afterAll, beforeAll } from 'vitest';
+import type { StartOptions } from '../start.js';
+import { type TestClient, type TestServer, startTestServer } from './helpers.js';
+
+export const BACKENDS = ['LevelDB', 'Redis + PostgreSQL'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/**
+ * Starts Redis and PostgreSQL for a cluster backend before the enclosing describe's tests (nothing for
+ * LevelDB). `start` runs a server in this process; several on the cluster backend share its documents, like
+ * the processes of a cluster.
+ */
+export function useBackend(name: BackendName): { start(options?: StartOptions): Promise<TestServer> } {
+  let services: TestService[] = [];
+  let env: Record<string, string> = {};
+  beforeAll(async () => {
+    if (name === 'LevelDB') return;
+    const [redis, postgres] = await Promise.all([startRedis({ appendOnly: true }), startPostgres()]);
+    services = [redis, postgres];
+    env = { REDIS_URL: redis.url, DATABASE_URL: postgres.url };
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+  });
+  return { start: (options) => startTestServer(env, options) };
+}
+
+/** A clock the test moves forward, for expiries and the 30 days of the trash. */
+export function testClock(): { now: () => number; advance(ms: number): void } {
+  let offset = 0;
+  return { now: () => Date.now() + offset, advance: (ms) => void (offset += ms) };
+}
+
+/** A request to the API with the token as `Authorization: Bearer`. */
+export function api(server: TestServer, method: string, path: string, token: string, body?: unknown): Promise<Response> {
+  return fetch(`${server.server.url}/api/docs/${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+}
+
+/**
+ * How the server ends a stock client's connection for good (a 44xx close, which the client does not retry).
+ * Listen before doing what should cause it.
+ */
+export function finalClose(client: TestClient): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => client.provider.once('closed', resolve));
+}
+
+/** Resolves with `promise`'s value, or fails with `what` if that takes longer than `ms`. */
+export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

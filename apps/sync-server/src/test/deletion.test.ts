@@ -1,0 +1,120 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RESTORE_WINDOW_MS } from '../access/policy.js';
+import { createLogger } from '../observability.js';
+import type { StartOptions } from '../start.js';
+import { BACKENDS, api, finalClose, testClock, useBackend, within } from './backends.js';
+import { type CreatedDoc, type TestClient, type TestServer, connectClient, openRawSocket, waitFor, waitForSync } from './helpers.js';
+
+const DAY = 24 * 3600 * 1000;
+
+describe.each(BACKENDS)('deleting a document on %s', (backend) => {
+  const { start } = useBackend(backend);
+  const clock = testClock();
+  let t: TestServer;
+  let doc: CreatedDoc;
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await t.cleanup();
+  });
+
+  async function setUp(options: StartOptions = {}): Promise<void> {
+    t = await start({ clock: clock.now, purgeSweepMs: 50, ...options });
+    doc = await t.createDoc();
+  }
+
+  async function connected(token: string): Promise<TestClient> {
+    const client = connectClient(t.collabUrl, doc.id, token);
+    clients.push(client);
+    await waitForSync(client);
+    return client;
+  }
+
+  const refusal = (token: string) => openRawSocket(`${t.collabUrl}/${doc.id}?token=${token}`).closed;
+  const exportStatus = async (token: string) => (await api(t, 'GET', `${doc.id}/export?format=text`, token)).status;
+
+  async function written(text: string): Promise<void> {
+    const writer = await connected(doc.editToken);
+    writer.text.insert(0, text);
+    await waitFor('the text to be stored', async () => (await t.server.store.load(doc.id)) !== null);
+    writer.destroy();
+  }
+
+  it('closes every socket with 4404, refuses everything after, and undeletes the document whole', async () => {
+    await setUp();
+    const sockets = await Promise.all([doc.editToken, doc.viewToken, doc.ownerToken].map(connected));
+    sockets[0]!.text.insert(0, 'keep me');
+    await waitFor('the text to reach the reader', () => sockets[1]!.text.toString() === 'keep me');
+    const closes = sockets.map(finalClose);
+
+    expect((await api(t, 'DELETE', doc.id, doc.editToken)).status).toBe(403);
+    const deleted = await api(t, 'DELETE', doc.id, doc.ownerToken);
+    expect(deleted.status).toBe(204);
+    const codes = await within(1_000, 'closing every socket', Promise.all(closes));
+    expect(codes).toEqual(Array(3).fill({ code: 4404, reason: 'document deleted' }));
+
+    for (const token of [doc.editToken, doc.viewToken, doc.ownerToken]) {
+      expect(await refusal(token)).toEqual({ code: 4404, reason: 'document deleted' });
+      expect(await exportStatus(token)).toBe(404);
+      expect((await api(t, 'GET', `${doc.id}/links`, token)).status).toBe(404);
+    }
+    expect((await api(t, 'DELETE', doc.id, doc.ownerToken)).status).toBe(404);
+    expect(await (await api(t, 'POST', `${doc.id}/links/edit/reset`, doc.ownerToken)).json()).toEqual({ error: 'document deleted' });
+
+    expect((await api(t, 'POST', `${doc.id}/undelete`, doc.editToken)).status).toBe(403);
+    const undeleted = await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken);
+    expect(undeleted.status).toBe(200);
+    expect(await undeleted.json()).toEqual({ id: doc.id });
+    const back = await connected(doc.viewToken);
+    expect(back.text.toString()).toBe('keep me');
+    expect((await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken)).status).toBe(200);
+  });
+
+  it('can be undeleted for 30 days; then it is purged, and its links stay refused', async () => {
+    await setUp();
+    await written('doomed');
+    expect((await api(t, 'DELETE', doc.id, doc.ownerToken)).status).toBe(204);
+    clock.advance(RESTORE_WINDOW_MS - DAY);
+    expect((await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken)).status).toBe(200);
+    expect(await exportStatus(doc.viewToken)).toBe(200);
+
+    expect((await api(t, 'DELETE', doc.id, doc.ownerToken)).status).toBe(204);
+    const { deletedAt } = await t.server.store.access(doc.id);
+    clock.advance(RESTORE_WINDOW_MS);
+    await waitFor('the sweeper to purge the document', async () => (await t.server.store.access(doc.id)).purgedAt !== null);
+    const { purgeStartedAt } = await t.server.store.access(doc.id);
+    expect(purgeStartedAt).toBeGreaterThanOrEqual(deletedAt! + RESTORE_WINDOW_MS);
+    expect(await t.server.store.load(doc.id)).toBeNull();
+    expect(await t.server.store.meta(doc.id)).toBeNull();
+    expect(await t.server.store.listDeleted()).toEqual([]);
+
+    const late = await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken);
+    expect(late.status).toBe(410);
+    expect(await late.json()).toEqual({ error: expect.stringContaining('30 days') });
+    expect(await refusal(doc.editToken)).toEqual({ code: 4404, reason: 'document deleted' });
+    expect(await exportStatus(doc.ownerToken)).toBe(404);
+  });
+
+  it('is not purged before 30 days, even by a server started later', async () => {
+    let logs = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs += chunk.toString();
+        done();
+      },
+    });
+    await setUp({ logger: createLogger('debug', sink), purgeSweepMs: 3_600_000 });
+    await written('still here');
+    expect((await api(t, 'DELETE', doc.id, doc.ownerToken)).status).toBe(204);
+    clock.advance(RESTORE_WINDOW_MS - 60_000);
+    logs = '';
+    await t.restart();
+    // A server sweeps the trash as it starts: the document would be purged by the end of that sweep if it were due.
+    await waitFor('the sweep at start', () => logs.includes('trash swept'));
+    expect(logs).toContain('"deleted":1,"purged":0');
+    expect((await t.server.store.access(doc.id)).purgeStartedAt).toBeNull();
+    expect((await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken)).status).toBe(200);
+    expect((await connected(doc.viewToken)).text.toString()).toBe('still here');
+  });
+});
