@@ -3,7 +3,7 @@ import { StoreError } from './doc-store.js';
 /** The roles a share link can carry: `owner` is `edit` plus managing the document. */
 export type LinkRole = 'view' | 'edit' | 'owner';
 
-export const LINK_ROLES: readonly LinkRole[] = ['view', 'edit', 'owner'];
+const LINK_ROLES: readonly LinkRole[] = ['view', 'edit', 'owner'];
 
 /**
  * Who may use a document, kept by every store beside the document (and after it: `DocStore.delete` leaves it,

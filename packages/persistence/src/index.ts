@@ -4,7 +4,7 @@ import { DiskFileStore, type DiskFileStoreOptions } from './files/disk-file-stor
 import type { FileStore } from './files/file-store.js';
 import { PgFileStore, type PgFileStoreOptions } from './files/pg-file-store.js';
 
-export { DEFAULT_ACCESS, LINK_ROLES, inTrash } from './access.js';
+export { DEFAULT_ACCESS } from './access.js';
 export type { DeletedDoc, DocAccess, LinkRole } from './access.js';
 export { DOC_ID_PATTERN, StoreError } from './doc-store.js';
 export type { DocMeta, DocStore, OpenDoc, StoreErrorCode } from './doc-store.js';

@@ -23,8 +23,6 @@ export interface AccessControl {
   watch(grant: Grant, revoke: Revoke): Promise<() => void>;
   /** Checks a request's grant; resolves with the document's access state, or rejects with AccessDenied. */
   check(grant: Grant): Promise<DocAccess>;
-  /** The document's access state: cached, or as stored. */
-  read(docId: string): Promise<DocAccess>;
   /** Stores `change(current)` (atomically, see DocStore.updateAccess), applies it to every socket, tells the cluster. */
   change(docId: string, change: (current: DocAccess) => DocAccess): Promise<DocAccess>;
   close(): void;
@@ -189,10 +187,6 @@ export function createAccessControl({ store, bus, logger, now }: AccessControlOp
       const kind = denial(grant, state, now());
       if (kind !== null) throw new AccessDenied(kind);
       return state;
-    },
-
-    async read(docId) {
-      return entries.get(docId)?.state ?? readStored(docId);
     },
 
     async change(docId, change) {

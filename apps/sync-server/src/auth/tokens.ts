@@ -28,7 +28,7 @@ export interface Grant {
 }
 
 /** Longest `name` claim accepted: a display name, not a document. */
-export const MAX_NAME_LENGTH = 100;
+const MAX_NAME_LENGTH = 100;
 
 /**
  * Signs and verifies share tokens: HS256 JWTs with the claims `doc` (document id), `role`, `gen` (link

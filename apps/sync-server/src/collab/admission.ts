@@ -1,4 +1,4 @@
-import { DOC_ID_PATTERN } from '@collab/persistence';
+import { DOC_ID_PATTERN, StoreError } from '@collab/persistence';
 import type { AccessControl } from '../access/access-control.js';
 import { AccessDenied, type DenialKind } from '../access/policy.js';
 import { type Grant, TokenError, type Tokens } from '../auth/tokens.js';
@@ -25,7 +25,8 @@ export interface Admission {
  * Checks the document id, the share token and the document's access state for a `/collab/:id` socket, and
  * keeps the grant under watch: `revoke` closes the socket if its rights are taken away later. Browsers cannot
  * read an upgrade's HTTP status, so refusals become close codes: 4400 bad id, 4401 missing, bad or expired
- * token or a link reset, turned off or expired, 4403 another document's token, 4404 a deleted document.
+ * token or a link reset, turned off or expired, 4403 another document's token, 4404 a deleted document, and
+ * 4503 when the access state cannot be read (the client tries again later).
  */
 export async function admit(
   { tokens, access }: { tokens: Tokens; access: AccessControl },
@@ -47,6 +48,7 @@ export async function admit(
     return { grant, release };
   } catch (err) {
     if (err instanceof AccessDenied) throw new Refusal(...closeFor(err.kind));
+    if (err instanceof StoreError) throw new Refusal(CloseCode.Unavailable, 'storage unavailable');
     throw err;
   }
 }

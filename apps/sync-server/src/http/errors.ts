@@ -1,3 +1,4 @@
+import { StoreError } from '@collab/persistence';
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AccessDenied } from '../access/policy.js';
@@ -12,6 +13,11 @@ export function errorHandler(logger: Logger): ErrorHandler {
       return c.json({ error: `token ${err.reason}` }, err.reason === 'other-doc' ? 403 : 401);
     }
     if (err instanceof AccessDenied) return c.json({ error: err.message }, err.kind === 'deleted' ? 404 : 401);
+    if (err instanceof StoreError && err.code === 'io') {
+      // The store is away (PostgreSQL or Redis down, a failing disk): worth trying again later.
+      logger.warn({ err, method: c.req.method, path: c.req.path }, 'request failed: storage unavailable');
+      return c.json({ error: 'storage unavailable; try again later' }, 503);
+    }
     logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json({ error: 'internal server error' }, 500);
   };

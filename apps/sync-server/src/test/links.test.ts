@@ -1,11 +1,14 @@
+import { StoreError } from '@collab/persistence';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS, api, finalClose, testClock, useBackend, within } from './backends.js';
+import type { LinksAnswer } from '../http/share-links.js';
 import {
   type CreatedDoc,
   type TestClient,
   type TestServer,
   connectClient,
   openRawSocket,
+  startTestServer,
   waitFor,
   waitForSync,
 } from './helpers.js';
@@ -43,7 +46,7 @@ describe.each(BACKENDS)('share links on %s', (backend) => {
     return outcome;
   }
 
-  const links = async (token: string) => (await api(t, 'GET', `${doc.id}/links`, token)).json();
+  const links = async (token: string) => (await (await api(t, 'GET', `${doc.id}/links`, token)).json()) as LinksAnswer;
   const tokenOf = (url: string) => decodeURIComponent(url.split('#token=')[1]!);
 
   it('a reset closes the sockets of the old link within 1 s; the old token is refused and the new one works', async () => {
@@ -85,8 +88,8 @@ describe.each(BACKENDS)('share links on %s', (backend) => {
       viewEnabled: true,
       expiresAt: { edit: null, view: null },
     });
-    expect(tokenOf(owned.editUrl)).toBe(doc.editToken);
-    expect(tokenOf(owned.ownerUrl)).toBe(doc.ownerToken);
+    expect(tokenOf(owned.editUrl!)).toBe(doc.editToken);
+    expect(tokenOf(owned.ownerUrl!)).toBe(doc.ownerToken);
 
     for (const token of [doc.editToken, doc.viewToken]) {
       expect((await api(t, 'POST', `${doc.id}/links/edit/reset`, token)).status).toBe(403);
@@ -126,7 +129,7 @@ describe.each(BACKENDS)('share links on %s', (backend) => {
 
     await api(t, 'PATCH', `${doc.id}/links/view`, doc.ownerToken, { enabled: true });
     expect(await socketWith(doc.viewToken)).toBe('open');
-    expect(tokenOf((await links(doc.editToken)).viewUrl)).toBe(doc.viewToken);
+    expect(tokenOf((await links(doc.editToken)).viewUrl!)).toBe(doc.viewToken);
   });
 
   it('an expiry set on a link closes its sockets when it passes; cleared, the link works again', async () => {
@@ -150,3 +153,37 @@ describe.each(BACKENDS)('share links on %s', (backend) => {
   });
 });
 
+
+describe('access states that cannot be read', () => {
+  it('close new sockets with 4503 and answer requests with 503, until the store answers again', async () => {
+    const failing = { now: false };
+    const t = await startTestServer(
+      {},
+      {
+        decorateStore(store) {
+          const access = store.access.bind(store);
+          store.access = async (docId) => {
+            if (failing.now) throw new StoreError('io', 'storage failed: EIO');
+            return access(docId);
+          };
+          return store;
+        },
+      },
+    );
+    try {
+      const doc = await t.createDoc();
+      failing.now = true;
+      expect(await openRawSocket(`${t.collabUrl}/${doc.id}?token=${doc.editToken}`).closed).toEqual({
+        code: 4503,
+        reason: 'storage unavailable',
+      });
+      const res = await api(t, 'GET', `${doc.id}/links`, doc.editToken);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: 'storage unavailable; try again later' });
+      failing.now = false;
+      expect((await api(t, 'GET', `${doc.id}/links`, doc.editToken)).status).toBe(200);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
