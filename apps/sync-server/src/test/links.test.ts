@@ -154,6 +154,38 @@ describe.each(BACKENDS)('share links on %s', (backend) => {
 });
 
 
+describe('the access state of a document with open sockets', () => {
+  it('is read from the store once, however many sockets join', async () => {
+    const reads: string[] = [];
+    const t = await startTestServer(
+      {},
+      {
+        decorateStore(store) {
+          const access = store.access.bind(store);
+          store.access = (docId) => {
+            reads.push(docId);
+            return access(docId);
+          };
+          return store;
+        },
+      },
+    );
+    const clients: TestClient[] = [];
+    try {
+      const doc = await t.createDoc();
+      const first = connectClient(t.collabUrl, doc.id, doc.editToken);
+      clients.push(first);
+      await waitForSync(first);
+      for (let i = 0; i < 20; i++) clients.push(connectClient(t.collabUrl, doc.id, i % 2 ? doc.viewToken : doc.editToken));
+      await Promise.all(clients.map((client) => waitForSync(client)));
+      expect(reads).toEqual([doc.id]);
+    } finally {
+      for (const client of clients) client.destroy();
+      await t.cleanup();
+    }
+  });
+});
+
 describe('access states that cannot be read', () => {
   it('close new sockets with 4503 and answer requests with 503, until the store answers again', async () => {
     const failing = { now: false };
