@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@collab/test-services';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ClusterStore } from '../index.js';
 import { tryLease } from '../cluster/lease.js';
 import { leaseKey, logKey, metaKey } from '../cluster/redis-keys.js';
@@ -14,6 +14,9 @@ const CHILD = fileURLToPath(new URL('./delete-crash-child.ts', import.meta.url))
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const DOC_ID = 'doomed';
 
+// Set before the services' hooks are registered: starting PostgreSQL beside the other cluster test files' own
+// can take longer than the default on a busy machine.
+vi.setConfig({ hookTimeout: 90_000 });
 const services = useClusterServices();
 
 /**
