@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import { createStore, type ReadableStore, type Store } from '../collab/store';
+import { canEdit } from '../collab/role';
 import type { AccessRole } from '../storage/local-docs';
 import { watchDataImages } from './data-images';
 import type { Intake } from './intake';
@@ -57,7 +58,7 @@ export function createImageSession(docId: string, token: string, doc: Y.Doc, rol
   // the bytes and puts the file's hash in its place.
   cleanups.push(
     watchDataImages(doc, (elements) => {
-      if (role.get() === 'edit') void session.intake().then((loaded) => loaded.replaceDataImages(elements));
+      if (canEdit(role.get())) void session.intake().then((loaded) => loaded.replaceDataImages(elements));
     }),
   );
   void hasPending(docId).then((waiting) => {
