@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RESTORE_WINDOW_MS } from '../access/policy.js';
 import { createLogger } from '../observability.js';
 import type { StartOptions } from '../start.js';
+import { imageBytes, sha256 } from './file-bytes.js';
 import { BACKENDS, api, finalClose, testClock, useBackend, within } from './backends.js';
 import { type CreatedDoc, type TestClient, type TestServer, connectClient, openRawSocket, waitFor, waitForSync } from './helpers.js';
 
@@ -47,6 +48,14 @@ describe.each(BACKENDS)('deleting a document on %s', (backend) => {
     sockets[0]!.text.insert(0, 'keep me');
     await waitFor('the text to reach the reader', () => sockets[1]!.text.toString() === 'keep me');
     const closes = sockets.map(finalClose);
+    const image = imageBytes('image/png', 100);
+    const uploaded = await fetch(`${t.server.url}/api/docs/${doc.id}/files`, {
+      method: 'POST',
+      body: image,
+      headers: { authorization: `Bearer ${doc.ownerToken}` },
+    });
+    expect(uploaded.status).toBe(201);
+    const file = `${doc.id}/files/${sha256(image)}`;
 
     expect((await api(t, 'DELETE', doc.id, doc.editToken)).status).toBe(403);
     const deleted = await api(t, 'DELETE', doc.id, doc.ownerToken);
@@ -58,6 +67,7 @@ describe.each(BACKENDS)('deleting a document on %s', (backend) => {
       expect(await refusal(token)).toEqual({ code: 4404, reason: 'document deleted' });
       expect(await exportStatus(token)).toBe(404);
       expect((await api(t, 'GET', `${doc.id}/links`, token)).status).toBe(404);
+      expect(await (await api(t, 'GET', file, token)).json()).toEqual({ error: 'document deleted' });
     }
     expect((await api(t, 'DELETE', doc.id, doc.ownerToken)).status).toBe(404);
     expect(await (await api(t, 'POST', `${doc.id}/links/edit/reset`, doc.ownerToken)).json()).toEqual({ error: 'document deleted' });
@@ -68,6 +78,7 @@ describe.each(BACKENDS)('deleting a document on %s', (backend) => {
     expect(await undeleted.json()).toEqual({ id: doc.id });
     const back = await connected(doc.viewToken);
     expect(back.text.toString()).toBe('keep me');
+    expect((await api(t, 'GET', file, doc.viewToken)).status).toBe(200);
     expect((await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken)).status).toBe(200);
   });
 
