@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
-import type { DocStore } from '@collab/persistence';
+import type { DocStore, FileStore } from '@collab/persistence';
 import type { Hono } from 'hono';
 import { createAccessControl } from './access/access-control.js';
 import { startPurgeSweeper } from './access/purge-sweeper.js';
@@ -46,6 +46,7 @@ export interface RunningServer {
   /** `http://host:port`, for tests and the start-up log line. */
   url: string;
   store: DocStore;
+  files: FileStore;
   /** Number of documents loaded in memory now. */
   roomsLoaded(): number;
   /** Stops accepting, writes what is pending, closes every socket and the store. */
@@ -133,7 +134,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const { port } = server.address() as AddressInfo;
   const fileCollector = startFileCollector({ files, store, logger });
-  const sweeper = startPurgeSweeper({ store, access, logger, now, intervalMs: options.purgeSweepMs ?? 3_600_000 });
+  const sweeper = startPurgeSweeper({ store, files, access, logger, now, intervalMs: options.purgeSweepMs ?? 3_600_000 });
   const reclaimer = startMemoryReclaimer({ connections: () => wss.clients.size, logger, metrics, ...options.memoryReclaim });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
@@ -153,7 +154,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await parts.release();
   }
 
-  return { port, url, store, roomsLoaded: () => rooms.size, close };
+  return { port, url, store, files, roomsLoaded: () => rooms.size, close };
 }
 
 async function ensureWritableDir(dir: string): Promise<void> {

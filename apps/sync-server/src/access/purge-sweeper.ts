@@ -1,10 +1,12 @@
-import type { DocStore } from '@collab/persistence';
+import type { DocStore, FileStore } from '@collab/persistence';
 import type { Logger } from '../observability.js';
 import type { AccessControl } from './access-control.js';
 import { purgeDue } from './policy.js';
 
 export interface PurgeSweeperOptions {
   store: DocStore;
+  /** The document's references to its images go with it; the file collector removes files nothing references. */
+  files: FileStore;
   access: AccessControl;
   logger: Logger;
   now: () => number;
@@ -29,7 +31,7 @@ export interface PurgeSweeper {
  * and the next sweep, here or in another process, finishes it. The access record stays as its tombstone, so
  * its old links keep answering 4404.
  */
-export function startPurgeSweeper({ store, access, logger, now, intervalMs, purgeVersions }: PurgeSweeperOptions): PurgeSweeper {
+export function startPurgeSweeper({ store, files, access, logger, now, intervalMs, purgeVersions }: PurgeSweeperOptions): PurgeSweeper {
   let running: Promise<void> | null = null;
   let stopped = false;
 
@@ -55,6 +57,7 @@ export function startPurgeSweeper({ store, access, logger, now, intervalMs, purg
     );
     if (!purgeDue(marked, at)) return false; // undeleted meanwhile
     await store.delete(docId);
+    await files.forgetDocument(docId);
     await purgeVersions?.(docId);
     await access.change(docId, (current) => (current.purgedAt === null ? { ...current, purgedAt: now() } : current));
     logger.info({ docId }, 'deleted document purged');

@@ -85,6 +85,13 @@ describe.each(BACKENDS)('deleting a document on %s', (backend) => {
   it('can be undeleted for 30 days; then it is purged, and its links stay refused', async () => {
     await setUp();
     await written('doomed');
+    const image = imageBytes('image/gif', 100);
+    await fetch(`${t.server.url}/api/docs/${doc.id}/files`, {
+      method: 'POST',
+      body: image,
+      headers: { authorization: `Bearer ${doc.editToken}` },
+    });
+    expect(await t.server.files.documents()).toContain(doc.id);
     expect((await api(t, 'DELETE', doc.id, doc.ownerToken)).status).toBe(204);
     clock.advance(RESTORE_WINDOW_MS - DAY);
     expect((await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken)).status).toBe(200);
@@ -99,6 +106,8 @@ describe.each(BACKENDS)('deleting a document on %s', (backend) => {
     expect(await t.server.store.load(doc.id)).toBeNull();
     expect(await t.server.store.meta(doc.id)).toBeNull();
     expect(await t.server.store.listDeleted()).toEqual([]);
+    // Its images are no longer its own: the file collector removes what nothing else references.
+    expect(await t.server.files.documents()).not.toContain(doc.id);
 
     const late = await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken);
     expect(late.status).toBe(410);
