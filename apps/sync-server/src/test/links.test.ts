@@ -75,6 +75,24 @@ describe.each(BACKENDS)('share links on %s', (backend) => {
     expect(await links(token)).toMatchObject({ role: 'edit' });
   });
 
+  it('resetting the view or the owner link takes back that role only', async () => {
+    await setUp();
+    const writer = await connected(doc.editToken);
+    const reader = await connected(doc.viewToken);
+    const readerClosed = finalClose(reader);
+    const view = (await (await api(t, 'POST', `${doc.id}/links/view/reset`, doc.ownerToken)).json()) as { token: string };
+    expect(await within(1_000, 'closing the reader', readerClosed)).toEqual({ code: 4401, reason: 'link revoked' });
+
+    const owner = (await (await api(t, 'POST', `${doc.id}/links/owner/reset`, doc.ownerToken)).json()) as { token: string };
+    expect((await api(t, 'POST', `${doc.id}/links/edit/reset`, doc.ownerToken)).status).toBe(401);
+    expect(await socketWith(doc.ownerToken)).toEqual({ code: 4401, reason: 'link revoked' });
+    const owned = await links(owner.token);
+    expect(tokenOf(owned.ownerUrl!)).toBe(owner.token);
+    expect(tokenOf(owned.viewUrl!)).toBe(view.token);
+    expect(tokenOf(owned.editUrl!)).toBe(doc.editToken);
+    expect(writer.provider.wsconnected).toBe(true);
+  });
+
   it('each role is given the links it may hand on, and only the owner manages them', async () => {
     await setUp();
     expect(Object.keys(await links(doc.viewToken)).sort()).toEqual(['role', 'viewUrl']);
