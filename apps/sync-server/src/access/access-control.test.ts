@@ -3,7 +3,7 @@ import { type DocAccess, type DocStore, openStore } from '@collab/persistence';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Grant } from '../auth/tokens.js';
 import { createLogger } from '../observability.js';
-import { makeTempDir } from '../test/helpers.js';
+import { makeTempDir, waitFor } from '../test/helpers.js';
 import type { AccessBus, AccessBusListener } from './access-bus.js';
 import { type AccessControl, createAccessControl } from './access-control.js';
 import type { DenialKind } from './policy.js';
@@ -63,7 +63,7 @@ describe('access control', () => {
     const revoked = await watched(editor);
     await store.updateAccess('doc', bumpEdit); // as another process would
     bus.listener.onChange('doc');
-    await waitUntil(() => revoked.length > 0);
+    await waitFor('the socket to be revoked', () => revoked.length > 0);
     expect(revoked).toEqual(['revoked']);
   });
 
@@ -72,7 +72,7 @@ describe('access control', () => {
     const elsewhere = await watched({ docId: 'other', role: 'edit', generation: 0 });
     await store.updateAccess('doc', (current) => ({ ...current, deletedAt: 1 })); // announced while not listening
     bus.listener.onGap();
-    await waitUntil(() => revoked.length > 0);
+    await waitFor('the socket to be revoked', () => revoked.length > 0);
     expect(revoked).toEqual(['deleted']);
     expect(elsewhere).toEqual([]);
   });
@@ -102,11 +102,3 @@ describe('access control', () => {
     await expect(access.watch({ ...editor, generation: 2 }, () => undefined)).rejects.toMatchObject({ kind: 'unknown-generation' });
   });
 });
-
-async function waitUntil(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

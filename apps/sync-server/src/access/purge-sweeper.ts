@@ -12,11 +12,6 @@ export interface PurgeSweeperOptions {
   now: () => number;
   /** How often the trash is looked through. */
   intervalMs: number;
-  /**
-   * Removes what other stores keep of a document (its versions, once the history store exists): called after
-   * the content is gone, before the document counts as purged, so a crash in between is retried.
-   */
-  purgeVersions?: (docId: string) => Promise<void>;
 }
 
 export interface PurgeSweeper {
@@ -27,11 +22,11 @@ export interface PurgeSweeper {
 /**
  * Purges deleted documents once they can no longer be undeleted, at start and every `intervalMs`. A purge
  * first marks the document (from then on it cannot be undeleted, even by a process whose clock is behind),
- * then removes its content from the store, then marks it purged; a crash at any step leaves it in the trash,
- * and the next sweep, here or in another process, finishes it. The access record stays as its tombstone, so
- * its old links keep answering 4404.
+ * then removes its content, its versions and its references to files, then marks it purged; a crash at any
+ * step leaves it in the trash, and the next sweep, here or in another process, finishes it. The access record
+ * stays as its tombstone, so its old links keep answering 4404.
  */
-export function startPurgeSweeper({ store, files, access, logger, now, intervalMs, purgeVersions }: PurgeSweeperOptions): PurgeSweeper {
+export function startPurgeSweeper({ store, files, access, logger, now, intervalMs }: PurgeSweeperOptions): PurgeSweeper {
   let running: Promise<void> | null = null;
   let stopped = false;
 
@@ -58,7 +53,7 @@ export function startPurgeSweeper({ store, files, access, logger, now, intervalM
     if (!purgeDue(marked, at)) return false; // undeleted meanwhile
     await store.delete(docId);
     await files.forgetDocument(docId);
-    await purgeVersions?.(docId);
+    await store.versions.deleteAll(docId);
     await access.change(docId, (current) => (current.purgedAt === null ? { ...current, purgedAt: now() } : current));
     logger.info({ docId }, 'deleted document purged');
     return true;

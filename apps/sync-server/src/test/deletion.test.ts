@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { RESTORE_WINDOW_MS } from '../access/policy.js';
 import { createLogger } from '../observability.js';
 import type { StartOptions } from '../start.js';
@@ -82,9 +83,12 @@ describe.each(BACKENDS)('deleting a document on %s', (backend) => {
     expect((await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken)).status).toBe(200);
   });
 
-  it('can be undeleted for 30 days; then it is purged, and its links stay refused', async () => {
+  it('can be undeleted for 30 days; then it is purged with its versions, and its links stay refused', async () => {
     await setUp();
     await written('doomed');
+    const versionOf = new Y.Doc();
+    Y.applyUpdate(versionOf, (await t.server.store.load(doc.id))!);
+    await t.server.store.versions.add(doc.id, { doc: versionOf, kind: 'named', name: 'before the delete' });
     const image = imageBytes('image/gif', 100);
     await fetch(`${t.server.url}/api/docs/${doc.id}/files`, {
       method: 'POST',
@@ -96,6 +100,7 @@ describe.each(BACKENDS)('deleting a document on %s', (backend) => {
     clock.advance(RESTORE_WINDOW_MS - DAY);
     expect((await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken)).status).toBe(200);
     expect(await exportStatus(doc.viewToken)).toBe(200);
+    expect(await t.server.store.versions.list(doc.id)).toHaveLength(1);
 
     expect((await api(t, 'DELETE', doc.id, doc.ownerToken)).status).toBe(204);
     const { deletedAt } = await t.server.store.access(doc.id);
@@ -106,6 +111,7 @@ describe.each(BACKENDS)('deleting a document on %s', (backend) => {
     expect(await t.server.store.load(doc.id)).toBeNull();
     expect(await t.server.store.meta(doc.id)).toBeNull();
     expect(await t.server.store.listDeleted()).toEqual([]);
+    expect(await t.server.store.versions.list(doc.id)).toEqual([]);
     // Its images are no longer its own: the file collector removes what nothing else references.
     expect(await t.server.files.documents()).not.toContain(doc.id);
 

@@ -22,10 +22,10 @@ describe('share links, origins and request limits', () => {
     expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toEqual({ doc: doc.id, role: 'edit', gen: 0 });
     const links = await fetch(`${t.server.url}/api/docs/${doc.id}/links`, { headers: { authorization: `Bearer ${doc.ownerToken}` } });
     expect(await links.json()).toMatchObject({ expiresAt: { edit: doc.expiresAt, view: doc.expiresAt } });
-    expect(await closeCode(`${t.collabUrl}/${doc.id}?token=${doc.editToken}`)).toBe(1000);
+    expect(await admissionOf(`${t.collabUrl}/${doc.id}?token=${doc.editToken}`)).toBe('accepted');
     now += 3600_000;
-    for (const token of [doc.editToken, doc.viewToken]) expect(await closeCode(`${t.collabUrl}/${doc.id}?token=${token}`)).toBe(4401);
-    expect(await closeCode(`${t.collabUrl}/${doc.id}?token=${doc.ownerToken}`)).toBe(1000);
+    for (const token of [doc.editToken, doc.viewToken]) expect(await admissionOf(`${t.collabUrl}/${doc.id}?token=${token}`)).toBe(4401);
+    expect(await admissionOf(`${t.collabUrl}/${doc.id}?token=${doc.ownerToken}`)).toBe('accepted');
     for (const [body, message] of [
       ['{"expiresIn": 5}', /expiresIn/],
       ['{"expiresIn": "soon"}', /expiresIn/],
