@@ -13,10 +13,15 @@ async function expectNoViolations(page: Page, what: string): Promise<void> {
   expect(found, `axe on ${what}`).toEqual([]);
 }
 
-test('the home page, listing a document', async ({ alice }) => {
+test('the home page, listing a document and a deleted one, and the confirmation before a delete', async ({ alice }) => {
   await alice.createDocument();
-  await alice.page.goto('/');
-  await expect(alice.page.getByTestId('new-doc')).toBeVisible();
+  await alice.createDocument();
+  await alice.page.getByTestId('delete-doc').click();
+  await expect(alice.page.getByTestId('confirm-dialog')).toBeVisible();
+  await expectNoViolations(alice.page, 'the confirmation of a delete');
+  await alice.page.getByTestId('confirm').click();
+  await expect(alice.page.getByTestId('deleted-doc')).toHaveCount(1);
+  await expect(alice.page.getByTestId('recent-doc')).toHaveCount(1);
   await expectNoViolations(alice.page, 'the home page');
 });
 

@@ -9,6 +9,9 @@ test('the owner resets the edit link while another browser edits: that browser i
   await bob.focusEnd();
   await bob.type(' Bob was here.');
   await expect(alice.editor).toContainText('Owned by Alice. Bob was here.');
+  expect(await alice.ownerControls()).toEqual({ resets: 3, viewToggle: 1, delete: 1 });
+  // Bob holds the edit link: he may share it, not take anyone's access away.
+  expect(await bob.ownerControls()).toEqual({ resets: 0, viewToggle: 0, delete: 0 });
 
   const newEditUrl = await alice.resetLink('edit');
   expect(newEditUrl).not.toBe(editUrl);
@@ -66,4 +69,12 @@ test('the owner deletes a document and undeletes it from the home page', async (
   await bob.page.reload();
   await bob.ready();
   await expect(bob.editor).toContainText('Do not lose me.');
+
+  // Deleted again, it is listed for 30 days only: past them the server would refuse to undelete it.
+  await alice.deleteDocument();
+  await expect(deleted.getByTestId('deleted-doc')).toHaveCount(1);
+  await alice.page.clock.setFixedTime(Date.now() + 31 * 24 * 3600 * 1000);
+  await alice.page.reload();
+  await expect(alice.page.getByTestId('new-doc')).toBeVisible();
+  await expect(alice.page.getByTestId('deleted-docs')).toHaveCount(0);
 });
