@@ -17,7 +17,7 @@ export type { DiskFileStoreOptions } from './files/disk-file-store.js';
 export type { PgFileStoreOptions } from './files/pg-file-store.js';
 /** For the server's own Redis connections in cluster mode (its presence bus): opened like the store's. */
 export { REDIS_COMMAND_TIMEOUT_MS, connectRedis } from './cluster/redis-connection.js';
-export type { NewVersion, VersionAuthor, VersionKind, VersionMeta, VersionStore } from './versions/version-store.js';
+export type { LendDoc, NewVersion, VersionAuthor, VersionKind, VersionMeta, VersionStore } from './versions/version-store.js';
 export { assertThinningPolicy, DEFAULT_THINNING } from './versions/thinning.js';
 export type { ThinningPolicy, ThinningTier } from './versions/thinning.js';
 

@@ -4,7 +4,7 @@ import { StoreError, type DocStore } from '../doc-store.js';
 import type { StoreHarness } from '../doc-store.suite.js';
 import { contentOf, docFrom, typeSomeText } from '../test/yjs-helpers.js';
 import { KEYFRAME_EVERY } from './version-codec.js';
-import type { NewVersion, VersionStore } from './version-store.js';
+import type { LendDoc, NewVersion, VersionStore } from './version-store.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -200,6 +200,28 @@ export function runVersionStoreSuite(name: string, makeStore: () => Promise<Stor
       const ids = added.map(([v]) => Number(v.id));
       expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
       for (const [v, content] of added) expect(await opened('doc', v.id)).toEqual(content);
+    });
+
+    it('reads a lent document when the lender lends it, and adds nothing when lending fails', async () => {
+      const doc = new Y.Doc();
+      doc.getText('text').insert(0, 'as lent');
+      const lent: string[] = [];
+      const lend: LendDoc = async (read) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const result = read(doc);
+        lent.push(doc.getText('text').toString());
+        // Changed after the read: the version is what `read` saw.
+        doc.getText('text').insert(0, 'later ');
+        return result;
+      };
+      const v = await versions.add('doc', { doc: lend, kind: 'auto' });
+      expect(lent).toEqual(['as lent']);
+      expect(await opened('doc', v.id)).toEqual({ text: 'as lent', map: {} });
+      const refused: LendDoc = () => Promise.reject(new Error('room gone'));
+      await expect(versions.addIfChanged('doc', { doc: refused, kind: 'auto' })).rejects.toThrow('room gone');
+      await expect(versions.add('doc', { doc: refused, kind: 'restore' })).rejects.toThrow('room gone');
+      expect((await versions.list('doc')).map((version) => version.id)).toEqual([v.id]);
+      expect((await versions.addIfChanged('doc', { doc, kind: 'auto' }))?.kind).toBe('auto');
     });
 
     it('rejects invalid document ids and bad versions, adding nothing', async () => {

@@ -45,6 +45,12 @@ export interface VersionStore {
   deleteAll(docId: string): Promise<void>;
 }
 
+/**
+ * Lends a document for one synchronous read: calls `read` with it at a moment of the lender's choosing and
+ * settles with what `read` returned (or rejects, and the store adds nothing).
+ */
+export type LendDoc = <T>(read: (doc: Y.Doc) => T) => Promise<T>;
+
 export type VersionKind = 'auto' | 'named' | 'restore';
 
 export const VERSION_KINDS: readonly VersionKind[] = ['auto', 'named', 'restore'];
@@ -70,9 +76,10 @@ export interface NewVersion {
   /**
    * The document to keep a version of. The store reads it synchronously once the call's turn comes (after
    * earlier calls for the same document), so the version is the document as it is then; keep it alive until
-   * the call settles.
+   * the call settles. A `LendDoc` instead chooses when the store reads: for a document that changes while the
+   * call waits for its turn (a server's live copy, which may hold updates not yet stored between two reads).
    */
-  doc: Y.Doc;
+  doc: Y.Doc | LendDoc;
   kind: VersionKind;
   name?: string | null;
   authors?: readonly VersionAuthor[];

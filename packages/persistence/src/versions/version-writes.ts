@@ -3,7 +3,14 @@ import { planRemoval } from './chain-plan.js';
 import { versionsToThin, type ThinningPolicy } from './thinning.js';
 import { mergeLog } from '../merge.js';
 import { cutVersion, mergeContents, needsKeyframe, pack, unpack } from './version-codec.js';
-import { VERSION_KINDS, type NewVersion, type VersionAuthor, type VersionKind, type VersionMeta } from './version-store.js';
+import {
+  VERSION_KINDS,
+  type LendDoc,
+  type NewVersion,
+  type VersionAuthor,
+  type VersionKind,
+  type VersionMeta,
+} from './version-store.js';
 
 /*
  * What both stores compute before they write: the record of a new version, and the rewrites and deletions
@@ -28,7 +35,7 @@ export interface Newest {
 
 /** The fields of a new version, checked. */
 export interface VersionFields {
-  doc: Y.Doc;
+  doc: Y.Doc | LendDoc;
   createdAt: number;
   name: string | null;
   kind: VersionKind;
@@ -52,7 +59,7 @@ export interface AddRule {
 /** Throws TypeError naming the field that is not what NewVersion says. */
 export function checkNewVersion(version: NewVersion): VersionFields {
   const { doc, kind, name = null, authors = [], createdAt = Date.now() } = version;
-  if (!(doc instanceof Y.Doc)) throw new TypeError('version.doc must be a Y.Doc');
+  if (!(doc instanceof Y.Doc) && typeof doc !== 'function') throw new TypeError('version.doc must be a Y.Doc or a function lending one');
   if (!VERSION_KINDS.includes(kind)) throw new TypeError(`version.kind must be one of ${VERSION_KINDS.join(', ')}`);
   checkName(name);
   if (!Array.isArray(authors) || !authors.every(isAuthor)) {
@@ -68,7 +75,7 @@ export function checkName(name: unknown): asserts name is string | null {
 
 /**
  * Cuts the new version against the newest one, or returns `null` when `rule` says to add nothing. The cut
- * happens synchronously, before anything awaited here.
+ * happens synchronously, before anything awaited here (or, for a lent document, when the lender lends it).
  */
 export async function prepareVersion(
   fields: VersionFields,
@@ -80,7 +87,8 @@ export async function prepareVersion(
     return null;
   }
   const keyframe = newest === null || needsKeyframe(newest.keyframes);
-  const cut = cutVersion(doc, newest?.head ?? null, keyframe);
+  const read = (source: Y.Doc) => cutVersion(source, newest?.head ?? null, keyframe);
+  const cut = doc instanceof Y.Doc ? read(doc) : await doc(read);
   if (rule.ifChanged && !cut.changed) return null;
   let content = cut.delta;
   if (keyframe && newest) content = cut.full ?? mergeLog([await newest.readState(), cut.delta]);
