@@ -9,7 +9,8 @@ import { collabRoutes } from './http/collab.js';
 import { docsRoutes } from './http/docs.js';
 import { editorRoutes } from './http/editor.js';
 import { errorHandler, notFound } from './http/errors.js';
-import { exportRoutes } from './http/export.js';
+import { createRenderer, exportRoutes } from './http/export.js';
+import { historyRoutes } from './history/routes.js';
 import { filesRoutes } from './http/files.js';
 import { healthRoutes } from './http/health.js';
 import { lifecycleRoutes } from './http/lifecycle.js';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Hono {
     .route('/', lifecycleRoutes(deps))
     .route('/', exportRoutes(deps))
     .route('/', filesRoutes(deps))
+    .route('/', historyRoutes({ ...deps, render: createRenderer(deps) }))
     .route('/', collabRoutes())
     .route('/', editorRoutes(deps.editorDir))
     .notFound(notFound)

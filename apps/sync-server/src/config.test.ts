@@ -27,8 +27,34 @@ describe('loadConfig', () => {
         maxFileBytes: 10 * 1024 * 1024,
         filesPerMinute: 60,
       },
+      history: {
+        intervalMs: 300_000,
+        thinning: {
+          keepAllMs: 24 * 3_600_000,
+          tiers: [
+            { untilMs: 30 * 24 * 3_600_000, everyMs: 3_600_000 },
+            { untilMs: Infinity, everyMs: 24 * 3_600_000 },
+          ],
+        },
+      },
       cluster: undefined,
     });
+  });
+
+  it('builds the thinning policy from HISTORY_KEEP_ALL_HOURS and HISTORY_HOURLY_DAYS', () => {
+    const { history } = loadConfig({ HISTORY_INTERVAL_S: '2', HISTORY_KEEP_ALL_HOURS: '48', HISTORY_HOURLY_DAYS: '7' });
+    expect(history).toEqual({
+      intervalMs: 2_000,
+      thinning: {
+        keepAllMs: 48 * 3_600_000,
+        tiers: [
+          { untilMs: 7 * 24 * 3_600_000, everyMs: 3_600_000 },
+          { untilMs: Infinity, everyMs: 24 * 3_600_000 },
+        ],
+      },
+    });
+    // Hourly versions for less time than every version is kept: straight to daily ones.
+    expect(loadConfig({ HISTORY_HOURLY_DAYS: '1' }).history.thinning.tiers).toEqual([{ untilMs: Infinity, everyMs: 24 * 3_600_000 }]);
   });
 
   it('reads every variable and treats empty strings as unset', () => {
@@ -70,6 +96,8 @@ describe('loadConfig', () => {
     [{ ALLOWED_ORIGINS: 'https://ok.org,https://bad.org/path' }, 'ALLOWED_ORIGINS="https://ok.org,https://bad.org/path" (entry 2) is invalid'],
     [{ MAX_FILE_BYTES: '10MB' }, 'MAX_FILE_BYTES="10MB" is invalid: must be a whole number'],
     [{ FILES_RATE_LIMIT: '0' }, 'FILES_RATE_LIMIT="0" is invalid: must be at least 1'],
+    [{ HISTORY_INTERVAL_S: '0' }, 'HISTORY_INTERVAL_S="0" is invalid: must be at least 1'],
+    [{ HISTORY_HOURLY_DAYS: 'many' }, 'HISTORY_HOURLY_DAYS="many" is invalid: must be a whole number'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes" is invalid: must be true, false, or the number of proxies in front'],
     [{ TRUST_PROXY: '33' }, 'TRUST_PROXY="33" is invalid: must be true, false, or the number of proxies in front'],
     [{ DURABILITY: 'none' }, 'DURABILITY="none" is invalid: must be fsync or os'],

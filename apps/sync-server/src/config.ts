@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Durability } from '@collab/persistence';
+import type { Durability, ThinningPolicy } from '@collab/persistence';
 import { z } from 'zod';
 
 /** Start-up configuration, read once from the environment and validated; nothing else reads `process.env`. */
@@ -25,7 +25,16 @@ export interface Config {
   trustedProxies: number;
   logLevel: LogLevel;
   limits: Limits;
+  history: HistoryConfig;
   cluster: { redisUrl: string; databaseUrl: string } | undefined;
+}
+
+/** When versions of a document are cut automatically, and which of them thinning keeps. */
+export interface HistoryConfig {
+  /** At most one automatic version per this many milliseconds of editing (HISTORY_INTERVAL_S). */
+  intervalMs: number;
+  /** Every version younger than HISTORY_KEEP_ALL_HOURS, then one per hour until HISTORY_HOURLY_DAYS, then one per day. */
+  thinning: ThinningPolicy;
 }
 
 /** What one client may cost the server. Past each limit the client gets a close code or a 4xx, never a crash. */
@@ -100,6 +109,9 @@ const schema = z.object({
   DOCS_RATE_LIMIT: integer(1, 1_000_000).default(60),
   MAX_FILE_BYTES: integer(KIB, 1024 * MIB).default(10 * MIB),
   FILES_RATE_LIMIT: integer(1, 1_000_000).default(60),
+  HISTORY_INTERVAL_S: integer(1, 7 * 24 * 3600).default(300),
+  HISTORY_KEEP_ALL_HOURS: integer(0, 24 * 3650).default(24),
+  HISTORY_HOURLY_DAYS: integer(0, 3650).default(30),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
 });
@@ -173,6 +185,21 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       maxFileBytes: vars.MAX_FILE_BYTES,
       filesPerMinute: vars.FILES_RATE_LIMIT,
     }),
+    history: Object.freeze({
+      intervalMs: vars.HISTORY_INTERVAL_S * 1000,
+      thinning: thinningPolicy(vars.HISTORY_KEEP_ALL_HOURS, vars.HISTORY_HOURLY_DAYS),
+    }),
     cluster,
   });
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** The thinning policy of the README: all versions, then hourly ones (none if that span ends first), then daily. */
+function thinningPolicy(keepAllHours: number, hourlyDays: number): ThinningPolicy {
+  const keepAllMs = keepAllHours * HOUR_MS;
+  const hourlyUntil = hourlyDays * DAY_MS;
+  const hourly = hourlyUntil > keepAllMs ? [{ untilMs: hourlyUntil, everyMs: HOUR_MS }] : [];
+  return { keepAllMs, tiers: [...hourly, { untilMs: Infinity, everyMs: DAY_MS }] };
 }

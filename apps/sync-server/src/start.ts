@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
-import type { DocStore, FileStore } from '@collab/persistence';
+import type { DocStore, FileStore, ThinningPolicy } from '@collab/persistence';
 import type { Hono } from 'hono';
 import { createAccessControl } from './access/access-control.js';
 import { startPurgeSweeper } from './access/purge-sweeper.js';
@@ -19,6 +19,8 @@ import { createHealth } from './health.js';
 import { acceptCollabSockets, createCollabSocketServer } from './http/collab.js';
 import { createClientInfo } from './http/client.js';
 import { startFileCollector } from './files/file-collector.js';
+import { startThinner } from './history/thinner.js';
+import { type HistoryClock, systemClock } from './history/version-cutter.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { type MemoryReclaimerOptions, startMemoryReclaimer } from './memory-reclaimer.js';
 import { type Logger, createLogger, createMetrics } from './observability.js';
@@ -38,6 +40,8 @@ export interface StartOptions {
   clock?: () => number;
   /** How often deleted documents past their restore window are looked for and purged. Default: hourly. */
   purgeSweepMs?: number;
+  /** The version history's time (interval, thinning), for tests that move it by hand. */
+  historyClock?: HistoryClock;
 }
 
 export interface RunningServer {
@@ -58,6 +62,8 @@ const DEFAULT_EDITOR_DIR = fileURLToPath(new URL('../../editor/dist', import.met
 /** The server without a port: its store, rooms and HTTP app. Tests call the app's routes in process. */
 export interface ServerParts extends AppDeps {
   app: Hono;
+  historyClock: HistoryClock;
+  thinning: ThinningPolicy;
   /** After `rooms.close()`: releases the buses, then the stores. */
   release(): Promise<void>;
 }
@@ -71,12 +77,14 @@ export async function assembleServer(config: Config, options: StartOptions = {})
   const backend = await openBackend(config, logger, metrics);
   const store = options.decorateStore ? options.decorateStore(backend.store) : backend.store;
   const health = createHealth(backend.problem);
+  const historyClock = options.historyClock ?? systemClock;
   const rooms = createRooms({
     store,
     presenceBus: backend.presenceBus,
     logger,
     metrics,
     health,
+    history: { versions: store.versions, ...config.history, clock: historyClock, logger },
     unloadGraceMs: options.unloadGraceMs,
   });
   const now = options.clock ?? Date.now;
@@ -100,6 +108,8 @@ export async function assembleServer(config: Config, options: StartOptions = {})
   };
   return {
     ...deps,
+    historyClock,
+    thinning: config.history.thinning,
     app: createApp(deps),
     async release() {
       access.close();
@@ -135,13 +145,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { port } = server.address() as AddressInfo;
   const fileCollector = startFileCollector({ files, store, logger });
   const sweeper = startPurgeSweeper({ store, files, access, logger, now, intervalMs: options.purgeSweepMs ?? 3_600_000 });
+  const thinner = startThinner({ store, thinning: parts.thinning, clock: parts.historyClock, logger });
   const reclaimer = startMemoryReclaimer({ connections: () => wss.clients.size, logger, metrics, ...options.memoryReclaim });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   async function close(): Promise<void> {
     health.stopping();
     reclaimer.stop();
-    await fileCollector.stop();
+    await Promise.all([fileCollector.stop(), thinner.stop()]);
     const closedHttp = new Promise((resolve) => server.close(resolve));
     heartbeat.stop();
     await sweeper.stop();

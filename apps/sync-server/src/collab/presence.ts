@@ -55,6 +55,12 @@ export class Presence {
     return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
   }
 
+  /** The `user` field (name and colour, as editors set it) of each state the peer introduced, unchecked. */
+  usersOf(peer: Peer): unknown[] {
+    const states = this.awareness.getStates();
+    return [...(this.owned.get(peer) ?? [])].map((clientId) => (states.get(clientId) as { user?: unknown } | undefined)?.user);
+  }
+
   /** The states that the peers chosen by `include` introduced, as one awareness update, or null if none. */
   statesOf(include: (peer: Peer) => boolean): Uint8Array | null {
     const clients = [...this.owners].flatMap(([clientId, peer]) => (include(peer) ? [clientId] : []));

@@ -1,6 +1,7 @@
 import type { DocStore } from '@collab/persistence';
 import type * as Y from 'yjs';
 import type { Health } from '../health.js';
+import { type HistoryDeps, VersionCutter } from '../history/version-cutter.js';
 import type { Logger, Metrics } from '../observability.js';
 import { SharedPresence } from './cluster-presence.js';
 import type { Peer } from './peer.js';
@@ -8,7 +9,10 @@ import type { PresenceBus } from './presence-bus.js';
 import { Presence } from './presence.js';
 import { type AwarenessEntry, CloseCode } from './protocol.js';
 import type { StoredDoc } from './stored-doc.js';
-import { WriteRounds } from './write-rounds.js';
+import { type ExclusiveWork, WriteRounds } from './write-rounds.js';
+
+/** The server itself, as the origin of the changes it makes (a restore): nothing to send to, nothing to close. */
+const SERVER: Peer = { send: () => undefined, close: () => undefined };
 
 /** The room was dropped (reloading, or unloaded) before a read could run; reading again loads it afresh. */
 export class RoomGoneError extends Error {
@@ -24,6 +28,8 @@ export interface RoomDeps {
   metrics: Metrics;
   health: Health;
   presenceBus: PresenceBus;
+  /** Cuts versions of the document as it is edited; none without. */
+  history?: HistoryDeps;
   /**
    * Called once if the write path failed in a way nothing was prepared for (a bug; a failing store or a
    * bad update only closes writers): every peer has been closed with 4503, and the registry drops the room.
@@ -42,6 +48,8 @@ export class Room {
   private readonly writes: WriteRounds;
   /** The room's presence as the other processes of a cluster share it. */
   readonly cluster: SharedPresence;
+  /** Cuts the document's versions, if the server keeps a history. */
+  readonly versions: VersionCutter | null;
 
   constructor(
     readonly id: string,
@@ -52,10 +60,17 @@ export class Room {
       this.cluster.changed(update, from);
     });
     this.cluster = new SharedPresence(id, this.presence, deps.presenceBus, deps.logger);
+    this.versions = deps.history
+      ? new VersionCutter(id, deps.history, {
+          lend: (read) => this.readStored(read),
+          usersOf: (peer) => this.presence.usersOf(peer),
+        })
+      : null;
     this.writes = new WriteRounds({
       ...deps,
       docId: id,
       peers: this.peers,
+      onStored: (writers) => this.versions?.stored(writers),
       onBroken: (reason) => {
         this.closePeers(CloseCode.Unavailable, reason);
         deps.onBroken(this);
@@ -102,6 +117,8 @@ export class Room {
   /** Removes a peer and, for everyone else, the presence it introduced. */
   remove(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
+    // While its presence is still known: it names the peer in the version its edits go into.
+    this.versions?.leaving(peer, this.peers);
     this.presence.removePeer(peer);
   }
 
@@ -113,6 +130,14 @@ export class Room {
   /** Queues a validated update for the next write round. */
   receiveUpdate(peer: Peer, update: Uint8Array): void {
     this.writes.receive(peer, update);
+  }
+
+  /**
+   * Runs `work` on the document as stored while the write rounds wait, then stores and relays the change it
+   * returns (made by the server itself) before any update that arrived meanwhile: see `WriteRounds.exclusive`.
+   */
+  changeExclusively<T>(work: ExclusiveWork<T>): Promise<T> {
+    return this.writes.exclusive(SERVER, work);
   }
 
   /** Queues updates another server process has already stored (cluster mode), in the store's order. */

@@ -1,6 +1,7 @@
 import type { DocStore, OpenDoc } from '@collab/persistence';
 import type * as Y from 'yjs';
 import type { Health } from '../health.js';
+import type { HistoryDeps } from '../history/version-cutter.js';
 import type { Logger, Metrics } from '../observability.js';
 import type { Peer } from './peer.js';
 import type { PresenceBus } from './presence-bus.js';
@@ -17,6 +18,11 @@ export interface Rooms {
   join(docId: string, peer: Peer): Promise<Room>;
   /** Removes `peer`; a room left empty is unloaded after the grace period unless someone joins. */
   leave(room: Room, peer: Peer): void;
+  /**
+   * Runs `work` on the document's room, loaded for the call and kept loaded until it settles, as if one more
+   * peer were connected. Rejects like `join`.
+   */
+  use<T>(docId: string, work: (room: Room) => Promise<T>): Promise<T>;
   /**
    * Runs `read` on a loaded document (not one still loading or unloading) as stored, between its write
    * rounds (see `Room.readStored`); undefined if the document is not loaded.
@@ -35,6 +41,8 @@ export interface RoomsOptions {
   health: Health;
   /** Carries presence to the other processes of a cluster; `singleProcess` otherwise. */
   presenceBus: PresenceBus;
+  /** Version history: each room cuts versions as it is edited. */
+  history?: HistoryDeps;
   /** How long an empty room stays loaded, so that a reload or a quick reconnect does not load it again. */
   unloadGraceMs?: number;
 }
@@ -45,6 +53,7 @@ export function createRooms({
   metrics,
   health,
   presenceBus,
+  history,
   unloadGraceMs = 2_000,
 }: RoomsOptions): Rooms {
   /** Rooms loaded or loading, by document id. */
@@ -65,6 +74,7 @@ export function createRooms({
       logger,
       metrics,
       health,
+      history,
       // A broken room is dropped at once, without compaction: the next join loads what the store holds.
       onBroken: (broken) => void unload(broken, { compact: false }),
     });
@@ -98,6 +108,8 @@ export function createRooms({
       detachPresence.get(room)?.();
       detachPresence.delete(room);
       await room.drain();
+      // The last version of what the room's peers wrote, read before the room goes (never rejects).
+      await room.versions?.close();
       if (compact && room.dirty) {
         try {
           await store.compact(room.id);
@@ -141,6 +153,17 @@ export function createRooms({
         unloadTimers.delete(room);
         room.add(peer);
         return room;
+      }
+    },
+
+    async use(docId, work) {
+      // Holds the room like a connection does: not unloaded while the work runs.
+      const holder: Peer = { send: () => undefined, close: () => undefined };
+      const room = await this.join(docId, holder);
+      try {
+        return await work(room);
+      } finally {
+        this.leave(room, holder);
       }
     },
 

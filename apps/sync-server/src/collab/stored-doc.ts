@@ -53,6 +53,20 @@ export class StoredDoc {
   }
 
   /**
+   * Makes a change to the doc in one transaction (origin: `origin`); what it changed is added to `applied`,
+   * as `apply` does for an update, also when the change throws midway.
+   */
+  change(change: (doc: Y.Doc) => void, origin: unknown, applied: Applied[]): void {
+    const doc = this.doc;
+    this.sink = applied;
+    try {
+      doc.transact(() => change(doc), origin);
+    } finally {
+      this.sink = null;
+    }
+  }
+
+  /**
    * Yjs keeps the parts of an update whose dependencies it lacks, and would hand them to every newcomer in
    * sync step 2. Drops them; true if there were any.
    */

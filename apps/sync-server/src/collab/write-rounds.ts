@@ -10,9 +10,17 @@ import { StoredDoc } from './stored-doc.js';
 /** Transaction origin of updates another server process stored: relayed to every peer, not stored again. */
 const REMOTE_ORIGIN = Symbol('remote');
 
-interface Received {
-  origin: Peer | typeof REMOTE_ORIGIN;
-  update: Uint8Array;
+/** What a round applies: an update from a peer or another process, or a change the server makes itself. */
+type Received =
+  | { origin: Peer | typeof REMOTE_ORIGIN; update: Uint8Array }
+  | { origin: Peer; change: (doc: Y.Doc) => void };
+
+/** Work that runs while the doc equals the store and holds the rounds; it returns a change to apply after it. */
+export type ExclusiveWork<T> = (doc: Y.Doc) => Promise<{ change: (doc: Y.Doc) => void; result: T }>;
+
+/** A change could not be stored (the store failed, or the change failed and the doc is reloading). */
+export class ChangeNotStoredError extends Error {
+  override readonly name = 'ChangeNotStoredError';
 }
 
 /** Waits between attempts to reload the document from a store that fails, doubling up to the last. */
@@ -28,6 +36,8 @@ export interface WriteRoundsDeps {
   peers: ReadonlySet<Peer>;
   /** Called once if a round fails in a way nothing was prepared for (a bug): the room is dropped. */
   onBroken(reason: string): void;
+  /** Called after a round stored what these peers sent (not what other processes stored). */
+  onStored?(writers: ReadonlySet<Peer>): void;
 }
 
 /**
@@ -47,6 +57,8 @@ export class WriteRounds {
   /** Reads that arrived while the doc could differ from the store, run once it cannot. */
   private waitingReads: Array<(doc: StoredDoc | null) => void> = [];
   private round: Promise<void> | null = null;
+  /** Set while exclusive work runs: the rounds wait, and the doc equals the store, so reads need not. */
+  private readable = false;
   /** Set while the doc is being reloaded from the store. */
   private reloading = false;
   private stopped = false;
@@ -77,12 +89,44 @@ export class WriteRounds {
   }
 
   /**
+   * Runs `work` once no round runs, with the doc as stored; rounds wait until it is over. Then applies, stores
+   * and relays the change it returns (origin: `origin`) ahead of every update that arrived meanwhile, which
+   * follow in the next rounds. For a restore: the version of the state before it is written in `work`, and
+   * no edit can fall between that version and the change. Reads (`whenStored`) still run during `work`, so
+   * `work` may wait for one. Rejects with ChangeNotStoredError, changing
+   * nothing, while the doc reloads, and if the change could not be stored; `work` failing changes nothing.
+   */
+  async exclusive<T>(origin: Peer, work: ExclusiveWork<T>): Promise<T> {
+    while (this.round) await this.round;
+    if (this.stopped || this.reloading) throw new ChangeNotStoredError('the document is reloading');
+    let release!: () => void;
+    this.round = new Promise<void>((resolve) => (release = resolve));
+    this.readable = true;
+    try {
+      const { change, result } = await work(this.stored.doc);
+      this.readable = false;
+      if (this.stopped || !(await this.runRound([{ origin, change }]))) {
+        throw new ChangeNotStoredError('the change could not be stored');
+      }
+      return result;
+    } finally {
+      this.readable = false;
+      this.round = null;
+      release();
+      if (!this.reloading && !this.stopped) {
+        this.runWaitingReads(this.stored);
+        if (this.incoming.length > 0) this.startRounds();
+      }
+    }
+  }
+
+  /**
    * Runs `read` when the doc equals the store: now if no round or reload is under way, else once it is
    * over. It gets null instead if the room is dropped first.
    */
   whenStored(read: (doc: StoredDoc | null) => void): void {
     if (this.stopped) read(null);
-    else if (this.round || this.reloading) this.waitingReads.push(read);
+    else if ((this.round && !this.readable) || this.reloading) this.waitingReads.push(read);
     else read(this.stored);
   }
 
@@ -132,31 +176,42 @@ export class WriteRounds {
     while (this.incoming.length > 0 && !this.stopped && !this.reloading) {
       const received = this.incoming;
       this.incoming = [];
-      const applied: Applied[] = [];
-      if (!this.apply(received, applied)) {
-        this.unstored(received, applied, 'document reloading');
-        break;
-      }
-      // Updates other processes stored are only relayed; this process's own are stored first.
-      const remote = mergeIntoBatches(applied.filter((a) => a.origin === REMOTE_ORIGIN));
-      const local = applied.filter((a) => a.origin !== REMOTE_ORIGIN);
-      const localBatches = mergeIntoBatches(local);
-      if (local.length > 0 && !(await this.persist(localBatches, local))) {
-        this.unstored(received, applied, 'storage unavailable');
-        break;
-      }
-      this.relay([...remote, ...localBatches]);
+      if (!(await this.runRound(received))) break;
       this.runWaitingReads(this.stored);
     }
     this.round = null;
     if (!this.reloading && !this.stopped) this.runWaitingReads(this.stored);
   }
 
+  /** Applies, stores and relays one round; false if it could not be stored (the doc is then reloading). */
+  private async runRound(received: Received[]): Promise<boolean> {
+    const applied: Applied[] = [];
+    if (!this.apply(received, applied)) {
+      this.unstored(received, applied, 'document reloading');
+      return false;
+    }
+    // Updates other processes stored are only relayed; this process's own are stored first.
+    const remote = mergeIntoBatches(applied.filter((a) => a.origin === REMOTE_ORIGIN));
+    const local = applied.filter((a) => a.origin !== REMOTE_ORIGIN);
+    const localBatches = mergeIntoBatches(local);
+    if (local.length > 0) {
+      if (!(await this.persist(localBatches, local))) {
+        this.unstored(received, applied, 'storage unavailable');
+        return false;
+      }
+      this.deps.onStored?.(new Set(local.map((a) => a.origin as Peer)));
+    }
+    this.relay([...remote, ...localBatches]);
+    return true;
+  }
+
   /** Applies a round's updates; false if Yjs failed midway through one (its sender is closed with 4400). */
   private apply(received: readonly Received[], applied: Applied[]): boolean {
-    for (const { origin, update } of received) {
+    for (const entry of received) {
+      const { origin } = entry;
       try {
-        this.stored.apply(update, origin, applied);
+        if ('change' in entry) this.stored.change(entry.change, origin, applied);
+        else this.stored.apply(entry.update, origin, applied);
       } catch (err) {
         this.deps.metrics.rejectedMessages.inc({ reason: 'unappliable-update' });
         this.deps.logger.warn({ err, docId: this.deps.docId }, 'an update could not be applied; reloading the document');

@@ -29,58 +29,17 @@ const loadSchema = () => (schema ??= import('@collab/schema'));
  */
 export function exportRoutes(deps: ExportDeps): Hono {
   const { store, files, rooms, publicUrl } = deps;
+  const render = createRenderer({ files, publicUrl });
   return new Hono().get('/api/docs/:id/export', async (c) => {
     const docId = checkedDocId(c.req.param('id'));
-    const { EXPORT_FORMATS, UnexportableContentError, exportDocument, imageFiles, isExportFormat, readTitle } = await loadSchema();
-    const format = c.req.query('format') ?? 'json';
-    if (!isExportFormat(format)) {
-      throw new HTTPException(400, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` });
-    }
+    const format = await exportFormat(c.req.query('format'));
     await authorize(deps, docId, bearerToken(c.req.header('authorization')) ?? c.req.query('token'), ANY_ROLE);
 
-    const { body, contentType, fileExtension, title } = await withDoc(docId, async (doc) => {
-      const images = await imageSources(docId, format, imageFiles(doc));
-      try {
-        return { ...exportDocument(doc, format, images), title: readTitle(doc) };
-      } catch (err) {
-        if (err instanceof UnexportableContentError) throw new HTTPException(422, { message: err.message });
-        throw err;
-      }
-    });
+    const { body, contentType, fileExtension, title } = await render(docId, await storedState(docId), format);
     c.header('Content-Type', contentType);
     c.header('Content-Disposition', `attachment; filename="${fileName(title, docId)}.${fileExtension}"`);
     return c.body(body);
   });
-
-  /**
-   * Where the export's images come from: HTML embeds each file as a data: URI (the page stands alone), Markdown
-   * links it by its absolute address (which needs the document's token to open).
-   */
-  async function imageSources(docId: string, format: Schema.ExportFormat, shas: string[]): Promise<Schema.ImageSources | undefined> {
-    if (format === 'markdown') return { src: (sha) => fileUrl(publicUrl, docId, sha) };
-    if (format !== 'html' || shas.length === 0) return undefined;
-    const dataUris = new Map<string, string>();
-    for (const sha of shas) {
-      const file = await files.get(docId, sha);
-      if (file) dataUris.set(sha, `data:${file.type};base64,${(await readAll(file.stream())).toString('base64')}`);
-    }
-    return { src: (sha) => dataUris.get(sha) };
-  }
-
-  /**
-   * Runs `read` on a copy of the document as stored. A copy, because `read` waits for the images' files and
-   * the live document may take a write meanwhile.
-   */
-  async function withDoc<T>(docId: string, read: (doc: Y.Doc) => Promise<T>): Promise<T> {
-    const state = await storedState(docId);
-    const doc = new Y.Doc();
-    try {
-      if (state) Y.applyUpdate(doc, state);
-      return await read(doc);
-    } finally {
-      doc.destroy();
-    }
-  }
 
   /**
    * The document's whole state as stored: the live room's, taken between its write rounds (never with updates
@@ -102,8 +61,58 @@ export function exportRoutes(deps: ExportDeps): Hono {
   }
 }
 
+/** The `format` of an export request (default json); 400 for one the export does not know. */
+export async function exportFormat(format = 'json'): Promise<Schema.ExportFormat> {
+  const { EXPORT_FORMATS, isExportFormat } = await loadSchema();
+  if (!isExportFormat(format)) throw new HTTPException(400, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` });
+  return format;
+}
+
+/** A document rendered in one export format, with the title that names its file. */
+export type Rendered = Schema.ExportedDocument & { title: string };
+
+/** Renders a document's whole state (a Yjs update; null: empty) in one format, as the export does. */
+export type RenderState = (docId: string, state: Uint8Array | null, format: Schema.ExportFormat) => Promise<Rendered>;
+
+/**
+ * The export's renderer, for the export and for a version's content alike: the editor's own schema
+ * (@collab/schema), the document's images from the file store. 422 for content the schema cannot represent.
+ */
+export function createRenderer({ files, publicUrl }: Pick<ExportDeps, 'files' | 'publicUrl'>): RenderState {
+  return async (docId, state, format) => {
+    const { UnexportableContentError, exportDocument, imageFiles, readTitle } = await loadSchema();
+    // A copy of its own: rendering waits for the images' files, and a live document may take a write meanwhile.
+    const doc = new Y.Doc();
+    try {
+      if (state) Y.applyUpdate(doc, state);
+      const images = await imageSources(docId, format, imageFiles(doc));
+      return { ...exportDocument(doc, format, images), title: readTitle(doc) };
+    } catch (err) {
+      if (err instanceof UnexportableContentError) throw new HTTPException(422, { message: err.message });
+      throw err;
+    } finally {
+      doc.destroy();
+    }
+  };
+
+  /**
+   * Where the export's images come from: HTML embeds each file as a data: URI (the page stands alone), Markdown
+   * links it by its absolute address (which needs the document's token to open).
+   */
+  async function imageSources(docId: string, format: Schema.ExportFormat, shas: string[]): Promise<Schema.ImageSources | undefined> {
+    if (format === 'markdown') return { src: (sha) => fileUrl(publicUrl, docId, sha) };
+    if (format !== 'html' || shas.length === 0) return undefined;
+    const dataUris = new Map<string, string>();
+    for (const sha of shas) {
+      const file = await files.get(docId, sha);
+      if (file) dataUris.set(sha, `data:${file.type};base64,${(await readAll(file.stream())).toString('base64')}`);
+    }
+    return { src: (sha) => dataUris.get(sha) };
+  }
+}
+
 /** An ASCII file name from the title (header values must stay plain), or the id when nothing is left. */
-const fileName = (title: string, docId: string) =>
+export const fileName = (title: string, docId: string) =>
   title
     .normalize('NFKD')
     .replace(/[^A-Za-z0-9 ._-]+/g, '')
