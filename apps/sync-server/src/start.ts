@@ -20,7 +20,7 @@ import { acceptCollabSockets, createCollabSocketServer } from './http/collab.js'
 import { createClientInfo } from './http/client.js';
 import { startFileCollector } from './files/file-collector.js';
 import { startThinner } from './history/thinner.js';
-import { type HistoryClock, systemClock } from './history/version-cutter.js';
+import { type HistoryClock, systemClock } from './collab/version-cutter.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { type MemoryReclaimerOptions, startMemoryReclaimer } from './memory-reclaimer.js';
 import { type Logger, createLogger, createMetrics } from './observability.js';

@@ -1,7 +1,7 @@
 import type { DocStore } from '@collab/persistence';
 import type * as Y from 'yjs';
 import type { Health } from '../health.js';
-import { type HistoryDeps, VersionCutter } from '../history/version-cutter.js';
+import { type HistoryDeps, VersionCutter } from './version-cutter.js';
 import type { Logger, Metrics } from '../observability.js';
 import { SharedPresence } from './cluster-presence.js';
 import type { Peer } from './peer.js';

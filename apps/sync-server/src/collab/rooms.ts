@@ -1,7 +1,7 @@
 import type { DocStore, OpenDoc } from '@collab/persistence';
 import type * as Y from 'yjs';
 import type { Health } from '../health.js';
-import type { HistoryDeps } from '../history/version-cutter.js';
+import type { HistoryDeps } from './version-cutter.js';
 import type { Logger, Metrics } from '../observability.js';
 import type { Peer } from './peer.js';
 import type { PresenceBus } from './presence-bus.js';

@@ -1,6 +1,6 @@
 import type { DocStore, ThinningPolicy } from '@collab/persistence';
 import type { Logger } from '../observability.js';
-import type { HistoryClock } from './version-cutter.js';
+import type { HistoryClock } from '../collab/version-cutter.js';
 
 export interface ThinnerOptions {
   store: DocStore;

@@ -1,4 +1,4 @@
-import type { HistoryClock } from '../history/version-cutter.js';
+import type { HistoryClock } from '../collab/version-cutter.js';
 
 /** The history's clock moved by hand: `advance` runs the timers that fall due, in order. */
 export class ManualClock implements HistoryClock {

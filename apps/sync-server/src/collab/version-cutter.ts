@@ -1,8 +1,8 @@
 import type { LendDoc, ThinningPolicy, VersionAuthor, VersionMeta, VersionStore } from '@collab/persistence';
 import type * as Y from 'yjs';
-import type { Peer } from '../collab/peer.js';
+import type { Peer } from './peer.js';
 import type { Logger } from '../observability.js';
-import { authorsOf, distinctAuthors } from './authors.js';
+import { authorsOf, distinctAuthors } from './version-authors.js';
 
 /** Time as the history sees it: the system's, or one a test moves by hand (the interval, thinning ages). */
 export interface HistoryClock {
