@@ -2,7 +2,7 @@ import type { VersionMeta } from '@collab/persistence';
 import { CONTENT_FIELD } from '@collab/schema/y-doc-layout';
 import * as Y from 'yjs';
 import type { Room } from '../collab/room.js';
-import { makeFragmentEqual } from './restore-fragment.js';
+import { makeFragmentEqual } from '@collab/schema/restore-fragment';
 
 /**
  * Restores a version's content (a Yjs update) into the room's document, as a new change on top: the state

@@ -1,14 +1,15 @@
 import * as Y from 'yjs';
 
 /*
- * How the server restores a version: it makes the live document's content fragment equal to the version's
- * with ordinary Yjs edits, so the restore is one more change that every client merges like any other.
+ * How a version is restored: the live document's content fragment is made equal to the version's with
+ * ordinary Yjs edits, so the restore is one more change that every client merges like any other. The server
+ * does it for `POST .../restore`; the editor does it as the user's own edit, which the user can undo.
  *
  * A diff at the Yjs level rather than through ProseMirror (y-prosemirror's updateYFragment): it needs no
- * schema, so the server's main thread never loads TipTap (exports render in workers), and it restores exactly
- * what the version holds, elements an editor's schema would not know included. Like updateYFragment it keeps
- * what is equal at both ends of each list of children and edits elements of the same name in place, so a
- * restore touches only what differs and an edit made elsewhere at the same time survives it.
+ * schema, so the server never loads TipTap for it, and it restores exactly what the version holds, elements an
+ * editor's schema would not know included. Like updateYFragment it keeps what is equal at both ends of each
+ * list of children and edits elements of the same name in place, so a restore touches only what differs and
+ * an edit made elsewhere at the same time survives it.
  */
 
 type Child = Y.XmlElement | Y.XmlText | Y.XmlHook;
