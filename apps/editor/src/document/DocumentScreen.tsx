@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import type { Session } from '../collab/session';
 import { useStore } from '../collab/store';
 import { usePresence } from '../collab/use-presence';
@@ -23,8 +23,12 @@ import { registerOfflineShell } from './offline-shell';
 import { useReadiness } from './use-readiness';
 import { useSession } from './use-session';
 import { useShareLinks } from './use-share-links';
+import { useHistoryShortcut } from './use-history-shortcut';
 // After the editor's own styles (imported by DocumentEditor): the phone layout here overrides some of them.
 import '../styles/document.css';
+
+/** Only fetched when History opens (or Ctrl+Alt+S): a plain document page does not carry it. */
+const HistoryPanel = lazy(() => import('../history/HistoryPanel'));
 
 interface DocumentScreenProps {
   id: string;
@@ -69,6 +73,13 @@ function DocumentView({ id, token, ownerToken, onOwnerTokenChange, session }: Do
   const [shareOpen, setShareOpen] = useState(false);
   const sessionToken = ownerToken ?? token;
   const share = useShareLinks({ id, linkToken: token, ownerToken, role, session, open: shareOpen, onOwnerTokenChange });
+  // Open, and whether with the name field showing; the preview replaces the editor, which stays mounted
+  // (hidden) so that its undo history lives on: a restore is undone in it.
+  const [history, setHistory] = useState<{ naming: boolean } | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  const [previewHost, setPreviewHost] = useState<HTMLDivElement | null>(null);
+  const editable = canEdit(role);
+  useHistoryShortcut(editable, () => setHistory({ naming: true }));
 
   useEffect(() => {
     session.awareness.setLocalStateField('user', shownUser);
@@ -99,9 +110,8 @@ function DocumentView({ id, token, ownerToken, onOwnerTokenChange, session }: Do
     );
   }
 
-  const editable = canEdit(role);
   return (
-    <div className="document-page">
+    <div className={history ? 'document-page document-page--history' : 'document-page'}>
       <header className="topbar">
         <a
           href="/"
@@ -122,6 +132,11 @@ function DocumentView({ id, token, ownerToken, onOwnerTokenChange, session }: Do
         <Presence users={users} />
         <div className="topbar__actions">
           <UserIdentity user={user} onChange={userStore.set} />
+          {editable && (
+            <button type="button" className="button" data-testid="history" onClick={() => setHistory({ naming: false })}>
+              History
+            </button>
+          )}
           <button type="button" className="button button--primary" data-testid="share" onClick={() => setShareOpen(true)}>
             Share
           </button>
@@ -132,9 +147,28 @@ function DocumentView({ id, token, ownerToken, onOwnerTokenChange, session }: Do
       <main className="document">
         {/* The title field is the page's visible heading; a heading element names the page for assistive tech. */}
         <h1 className="visually-hidden">{title.trim() || 'Untitled'}</h1>
-        <TitleInput title={title} editable={editable} onChange={setTitle} />
-        <DocumentEditor session={session} user={shownUser} editable={editable} />
+        <div hidden={previewing}>
+          <TitleInput title={title} editable={editable} onChange={setTitle} />
+          <DocumentEditor session={session} user={shownUser} editable={editable} />
+        </div>
+        <div ref={setPreviewHost} />
       </main>
+      {editable && history && (
+        <Suspense fallback={null}>
+          <HistoryPanel
+            id={id}
+            token={sessionToken}
+            session={session}
+            naming={history.naming}
+            previewHost={previewHost}
+            onPreviewing={setPreviewing}
+            onClose={() => {
+              setHistory(null);
+              setPreviewing(false);
+            }}
+          />
+        </Suspense>
+      )}
       <ShareDialog links={share.links} manage={share.manage} open={shareOpen} onClose={() => setShareOpen(false)} />
     </div>
   );
