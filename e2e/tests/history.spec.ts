@@ -34,7 +34,7 @@ test('a version deleted by another user is seen struck through, restored for bot
   await versions.first().click();
   const preview = alice.page.getByTestId('version-preview');
   await expect(preview).toBeVisible();
-  await expect(alice.editor).toBeHidden();
+  await expect(alice.page.getByLabel('Document text')).toBeHidden();
   await expect(preview.locator('[data-change=insert]').first()).toContainText('Precious words.');
   await alice.page.getByTestId('compare-current').check();
   await expect(preview.locator('[data-change=delete]').first()).toContainText('Precious words.');
