@@ -6,7 +6,8 @@
  *   --rounds N       rounds per scenario (default 3)
  *   --quick          short smoke run: smaller sizes, 3 s windows, 1 round unless --rounds is given
  *   --only a,b       scenario groups: fanout, throughput, connections, coldload, durability, cluster
- *   --servers a,b    subset of: ours (DURABILITY=fsync, the default), ours-os (DURABILITY=os), y-websocket,
+ *   --servers a,b    subset of: ours (DURABILITY=fsync, the default), ours-os (DURABILITY=os), ours-history
+ *                    (ours cutting a version each second of editing; fanout only), y-websocket,
  *                    hocuspocus, relay
  *   --write-results  write bench/RESULTS.md
  *   --keep           keep the scratch directory (data dirs and server logs)

@@ -10,9 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DialectName } from './protocol.js';
 
-/** `ours` runs with the default `DURABILITY=fsync`, `ours-os` with `DURABILITY=os`. */
-export type ServerName = 'ours' | 'ours-os' | 'y-websocket' | 'hocuspocus' | 'relay';
-export const isOurs = (name: ServerName) => name === 'ours' || name === 'ours-os';
+/**
+ * `ours` runs with the default `DURABILITY=fsync`, `ours-os` with `DURABILITY=os`, `ours-history` like `ours`
+ * but cutting a version every second of editing (HISTORY_INTERVAL_S=1; the default 300 cuts none in a run).
+ */
+export type ServerName = 'ours' | 'ours-os' | 'ours-history' | 'y-websocket' | 'hocuspocus' | 'relay';
+export const isOurs = (name: ServerName) => name === 'ours' || name === 'ours-os' || name === 'ours-history';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_DIR = path.resolve(BENCH_DIR, '..');
@@ -42,7 +45,7 @@ interface Spec {
  * because the bench exceeds them by design (1,000 documents created in a second; writers replaying a trace far
  * above 2,000 messages/s); the peers have no such limits.
  */
-const ourSpec = (label: string, durability: 'fsync' | 'os'): Spec => ({
+const ourSpec = (label: string, durability: 'fsync' | 'os', more: Record<string, string> = {}): Spec => ({
   label,
   dialect: 'y-websocket',
   script: OUR_SERVER_ENTRY,
@@ -54,6 +57,7 @@ const ourSpec = (label: string, durability: 'fsync' | 'os'): Spec => ({
     DOCS_RATE_LIMIT: '1000000',
     MESSAGE_RATE_LIMIT: '1000000',
     DURABILITY: durability,
+    ...more,
   }),
   readyPath: '/healthz',
 });
@@ -61,6 +65,7 @@ const ourSpec = (label: string, durability: 'fsync' | 'os'): Spec => ({
 const SPECS: Record<ServerName, Spec> = {
   ours: ourSpec('ours (fsync)', 'fsync'),
   'ours-os': ourSpec('ours (os)', 'os'),
+  'ours-history': ourSpec('ours (fsync, a version each second)', 'fsync', { HISTORY_INTERVAL_S: '1' }),
   'y-websocket': {
     label: 'y-websocket-server',
     dialect: 'y-websocket',

@@ -12,7 +12,7 @@ export interface Row {
   values: Partial<Record<ServerName | 'floor', number[]>>;
 }
 
-const COLUMNS: Array<ServerName | 'floor'> = ['ours', 'ours-os', 'y-websocket', 'hocuspocus', 'floor'];
+const COLUMNS: Array<ServerName | 'floor'> = ['ours', 'ours-os', 'ours-history', 'y-websocket', 'hocuspocus', 'floor'];
 const OURS: ServerName[] = ['ours', 'ours-os'];
 const PEERS: ServerName[] = ['y-websocket', 'hocuspocus'];
 

@@ -22,7 +22,7 @@ export function fanout(receivers: number, quick: boolean): Scenario {
   return {
     group: 'fanout',
     name: `fanout ${receivers}`,
-    servers: ['ours', 'ours-os', 'y-websocket', 'hocuspocus', 'relay'],
+    servers: ['ours', 'ours-os', 'ours-history', 'y-websocket', 'hocuspocus', 'relay'],
     run: (server, ctx) => runFanout(server, ctx, receivers, durationMs),
   };
 }
