@@ -55,6 +55,12 @@ test('a version deleted by another user is seen struck through, restored for bot
   // The state before the restore was kept as a version.
   await alice.page.getByTestId('history').click();
   await expect(versions.first()).toHaveAttribute('data-kind', 'restore');
+  // Versions can be renamed.
+  const named = alice.page.locator('li', { has: alice.page.locator('[data-kind=named]') });
+  await named.getByTestId('rename-version').click();
+  await alice.page.getByTestId('version-rename').fill('Reviewed draft');
+  await alice.page.getByTestId('version-rename').press('Enter');
+  await expect(named.getByTestId('history-version')).toContainText('Reviewed draft');
   await alice.page.getByTestId('history-close').click();
   await expect(alice.editor).toBeVisible();
 });

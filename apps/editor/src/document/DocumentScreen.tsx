@@ -73,13 +73,13 @@ function DocumentView({ id, token, ownerToken, onOwnerTokenChange, session }: Do
   const [shareOpen, setShareOpen] = useState(false);
   const sessionToken = ownerToken ?? token;
   const share = useShareLinks({ id, linkToken: token, ownerToken, role, session, open: shareOpen, onOwnerTokenChange });
-  // Open, and whether with the name field showing; the preview replaces the editor, which stays mounted
-  // (hidden) so that its undo history lives on: a restore is undone in it.
-  const [history, setHistory] = useState<{ naming: boolean } | null>(null);
+  // Open, and how many times Ctrl+Alt+S asked for the name field; the preview replaces the editor, which
+  // stays mounted (hidden) so that its undo history lives on: a restore is undone in it.
+  const [history, setHistory] = useState<{ naming: number } | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const [previewHost, setPreviewHost] = useState<HTMLDivElement | null>(null);
   const editable = canEdit(role);
-  useHistoryShortcut(editable, () => setHistory({ naming: true }));
+  useHistoryShortcut(editable, () => setHistory((open) => ({ naming: (open?.naming ?? 0) + 1 })));
 
   useEffect(() => {
     session.awareness.setLocalStateField('user', shownUser);
@@ -133,7 +133,7 @@ function DocumentView({ id, token, ownerToken, onOwnerTokenChange, session }: Do
         <div className="topbar__actions">
           <UserIdentity user={user} onChange={userStore.set} />
           {editable && (
-            <button type="button" className="button" data-testid="history" onClick={() => setHistory({ naming: false })}>
+            <button type="button" className="button" data-testid="history" onClick={() => setHistory((open) => open ?? { naming: 0 })}>
               History
             </button>
           )}

@@ -13,8 +13,8 @@ export interface HistoryPanelProps {
   id: string;
   token: string;
   session: Session;
-  /** Opened with the name field showing (Ctrl+Alt+S). */
-  naming: boolean;
+  /** How many times the name field was asked for (Ctrl+Alt+S): each new request shows it. */
+  naming: number;
   /** Where the preview goes: in place of the live editor, which DocumentView hides while `onPreviewing(true)`. */
   previewHost: HTMLElement | null;
   onPreviewing(previewing: boolean): void;
@@ -57,7 +57,7 @@ export default function HistoryPanel({ id, token, session, naming, previewHost, 
           Close
         </button>
       </header>
-      <NameVersion api={api} open={naming} onNamed={reload} onProblem={setProblem} />
+      <NameVersion api={api} requests={naming} onNamed={reload} onProblem={setProblem} />
       {problem && (
         <p className="history__problem" role="alert">
           {problem}
@@ -90,10 +90,10 @@ export default function HistoryPanel({ id, token, session, naming, previewHost, 
 }
 
 /** "Name the current version": a button, then a field; Enter saves. */
-function NameVersion({ api, open, onNamed, onProblem }: { api: HistoryApi; open: boolean; onNamed(): void; onProblem(p: string): void }) {
-  const [editing, setEditing] = useState(open);
+function NameVersion({ api, requests, onNamed, onProblem }: { api: HistoryApi; requests: number; onNamed(): void; onProblem(p: string): void }) {
+  const [editing, setEditing] = useState(requests > 0);
   const [name, setName] = useState('');
-  useEffect(() => setEditing((was) => was || open), [open]);
+  useEffect(() => setEditing((was) => was || requests > 0), [requests]);
   if (!editing) {
     return (
       <button type="button" className="button" data-testid="name-version" onClick={() => setEditing(true)}>
