@@ -1,19 +1,18 @@
-import { DOC_ID_PATTERN, type DocStore, type VersionMeta } from '@collab/persistence';
+import type { DocStore, VersionMeta } from '@collab/persistence';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import type { Tokens } from '../auth/tokens.js';
 import type { Rooms } from '../collab/rooms.js';
 import { ChangeNotStoredError } from '../collab/write-rounds.js';
+import { type AuthorizeDeps, EDITORS, authorize } from '../http/authorize.js';
 import { bearerToken } from '../http/bearer.js';
 import { type RenderState, exportFormat, fileName } from '../http/export.js';
 import { readJsonBody, smallBody } from '../http/json-body.js';
 import { restoreVersion } from './restore.js';
 
-export interface HistoryRoutesDeps {
+export interface HistoryRoutesDeps extends AuthorizeDeps {
   store: DocStore;
   rooms: Rooms;
-  tokens: Tokens;
   /** The export's renderer (`http/export.ts`). */
   render: RenderState;
 }
@@ -34,17 +33,16 @@ const renameRequest = z.object({ name: name.nullable() }).strict();
 const YJS_FORMAT = 'yjs';
 
 /**
- * The version history of a document, for edit tokens only (in `Authorization: Bearer`): a view token gets 403.
+ * The version history of a document, for edit and owner tokens (in `Authorization: Bearer`): a view token gets 403.
  * Versions are listed newest first; content is rendered like the export, or given as a Yjs update
  * (`format=yjs`); a restore makes the document equal to a version as a new change that every connected
  * client receives, after keeping the state before it as a version of kind `restore`.
  */
-export function historyRoutes({ store, rooms, tokens, render }: HistoryRoutesDeps): Hono {
-  /** The document of an editor's request: 400 bad id, 401/403 token, 404 no such document. */
+export function historyRoutes(deps: HistoryRoutesDeps): Hono {
+  const { store, rooms, render } = deps;
+  /** The document of an editor's request: 400 bad id, 401/403 token or role, 404 no such document or a deleted one. */
   async function editedDoc(docId: string, authorization: string | undefined): Promise<string> {
-    if (!DOC_ID_PATTERN.test(docId)) throw new HTTPException(400, { message: 'invalid document id' });
-    const { role } = await tokens.verify(bearerToken(authorization), docId);
-    if (role === 'view') throw new HTTPException(403, { message: 'a view link cannot see the version history' });
+    await authorize(deps, docId, bearerToken(authorization), EDITORS);
     if (!(await store.meta(docId))) throw new HTTPException(404, { message: 'no such document' });
     return docId;
   }

@@ -203,6 +203,8 @@ describe('version history', { timeout: 30_000 }, () => {
       expect(((await res.json()) as { error: string }).error).toMatch(error);
     }
     expect(await list(doc)).toHaveLength(1);
+    // The owner's token is an editor's too.
+    expect((await api(doc, '', { token: doc.ownerToken })).status).toBe(200);
   });
 
   it('restores a version as a new change that connected stock clients receive, keeping the state before it', async () => {
