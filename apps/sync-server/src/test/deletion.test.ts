@@ -100,7 +100,8 @@ describe.each(BACKENDS)('deleting a document on %s', (backend) => {
     clock.advance(RESTORE_WINDOW_MS - DAY);
     expect((await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken)).status).toBe(200);
     expect(await exportStatus(doc.viewToken)).toBe(200);
-    expect(await t.server.store.versions.list(doc.id)).toHaveLength(1);
+    // Kept through the delete (besides it, the server may have cut one when the delete closed the writer).
+    expect((await t.server.store.versions.list(doc.id)).map((v) => v.name)).toContain('before the delete');
 
     expect((await api(t, 'DELETE', doc.id, doc.ownerToken)).status).toBe(204);
     const { deletedAt } = await t.server.store.access(doc.id);
