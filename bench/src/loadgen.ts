@@ -12,6 +12,8 @@ export interface ClientHandlers {
   onUpdate?(update: Uint8Array, at: number): void;
   /** The server's sync step 2 (the document as it has it). */
   onStep2?(update: Uint8Array): void;
+  /** An awareness update (one or many clients' states), with its arrival time. */
+  onAwareness?(update: Uint8Array, at: number): void;
   /** Hocuspocus's per-update acknowledgement to the sender. */
   onSyncStatus?(): void;
   onClose?(code: number): void;
@@ -39,7 +41,7 @@ export class Client {
       markReady = resolve;
       fail = reject;
     });
-    const { onUpdate, onStep2, onSyncStatus, onClose } = handlers;
+    const { onUpdate, onStep2, onAwareness, onSyncStatus, onClose } = handlers;
     this.socket.on('open', () => {
       if (target.handshake) for (const frame of this.frames.hello) this.socket.send(frame);
       for (const frame of extra) this.socket.send(frame);
@@ -57,6 +59,9 @@ export class Client {
         case 'step2':
           onStep2?.(message.update);
           markReady();
+          return;
+        case 'awareness':
+          onAwareness?.(message.update, performance.now());
           return;
         case 'sync-status':
           onSyncStatus?.();
@@ -168,3 +173,52 @@ export class Samples {
     return this.length ? max : NaN;
   }
 }
+
+/**
+ * Latencies in fixed bins (0.05 ms up to 200 ms, 1 ms beyond, up to 10 minutes): a crowd delivers tens of
+ * millions of samples, which a sorted list would hold and sort for seconds.
+ */
+export class LatencyHistogram {
+  private static readonly FINE_MS = 0.05;
+  private static readonly FINE_LIMIT_MS = 200;
+  private readonly fineBins = LatencyHistogram.FINE_LIMIT_MS / LatencyHistogram.FINE_MS;
+  private readonly bins = new Float64Array(this.fineBins + 600_000);
+  length = 0;
+  private maxSeen = -Infinity;
+
+  push(ms: number): void {
+    const value = Math.max(0, ms);
+    const bin =
+      value < LatencyHistogram.FINE_LIMIT_MS
+        ? Math.floor(value / LatencyHistogram.FINE_MS)
+        : Math.min(this.bins.length - 1, this.fineBins + Math.floor(value - LatencyHistogram.FINE_LIMIT_MS));
+    this.bins[bin]!++;
+    this.length++;
+    if (value > this.maxSeen) this.maxSeen = value;
+  }
+
+  /** The q-quantile (0..1): the upper edge of the bin holding it; NaN when empty. */
+  quantile(q: number): number {
+    if (this.length === 0) return NaN;
+    const rank = Math.min(this.length - 1, Math.floor(q * this.length));
+    let seen = 0;
+    for (let bin = 0; bin < this.bins.length; bin++) {
+      seen += this.bins[bin]!;
+      if (seen > rank) {
+        const upper = bin < this.fineBins ? (bin + 1) * LatencyHistogram.FINE_MS : LatencyHistogram.FINE_LIMIT_MS + (bin - this.fineBins + 1);
+        return Math.min(upper, this.maxSeen);
+      }
+    }
+    return this.maxSeen;
+  }
+
+  max(): number {
+    return this.length ? this.maxSeen : NaN;
+  }
+}
+
+/** CPU time this process (the load generator) has used, in seconds. */
+export const ownCpuSeconds = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};

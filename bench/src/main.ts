@@ -5,7 +5,8 @@
  *
  *   --rounds N       rounds per scenario (default 3)
  *   --quick          short smoke run: smaller sizes, 3 s windows, 1 round unless --rounds is given
- *   --only a,b       scenario groups: fanout, throughput, connections, coldload, durability, cluster
+ *   --only a,b       scenario groups: fanout, throughput, connections, coldload, durability, cluster, bigdoc,
+ *                    presence, reconnect, capacity
  *   --servers a,b    subset of: ours (DURABILITY=fsync, the default), ours-os (DURABILITY=os), ours-history
  *                    (ours cutting a version each second of editing; fanout only), y-websocket,
  *                    hocuspocus, relay
@@ -19,11 +20,15 @@ import { parseArgs } from 'node:util';
 import { checkHandEncoding } from './protocol.js';
 import { writeResults } from './results.js';
 import { OUR_SERVER_ENTRY, type ServerName } from './servers.js';
+import { bigdoc } from './scenarios/bigdoc.js';
+import { capacityDocs, capacityRoom } from './scenarios/capacity.js';
 import { cluster } from './scenarios/cluster.js';
 import { coldload } from './scenarios/coldload.js';
 import { connections } from './scenarios/connections.js';
 import { durability } from './scenarios/durability.js';
 import { fanout } from './scenarios/fanout.js';
+import { presence, presenceLimit } from './scenarios/presence.js';
+import { reconnect } from './scenarios/reconnect.js';
 import { throughput } from './scenarios/throughput.js';
 import type { Figure, Scenario } from './scenarios/types.js';
 import { type Row, renderTable } from './table.js';
@@ -46,7 +51,22 @@ const serverFilter = args.servers?.split(',') as ServerName[] | undefined;
 
 function scenarios(): Scenario[] {
   const all = quick
-    ? [fanout(10, true), fanout(100, true), throughput(true), throughput(true, 20), connections(500, 50, true), coldload(true), durability(), cluster(100, true)]
+    ? [
+        fanout(10, true),
+        fanout(100, true),
+        throughput(true),
+        throughput(true, 20),
+        connections(500, 50, true),
+        coldload(true),
+        durability(),
+        cluster(100, true),
+        bigdoc(30, true),
+        reconnect(200, 20),
+        presence(100, true),
+        presenceLimit(true),
+        capacityDocs(true),
+        capacityRoom(true),
+      ]
     : [
         fanout(10, false),
         fanout(100, false),
@@ -58,6 +78,13 @@ function scenarios(): Scenario[] {
         coldload(false),
         durability(),
         cluster(100, false),
+        bigdoc(150, false),
+        reconnect(2_000, 200),
+        presence(200, false),
+        presence(500, false),
+        presenceLimit(false),
+        capacityDocs(false),
+        capacityRoom(false),
       ];
   return all.filter((s) => !only || only.includes(s.group));
 }
@@ -89,10 +116,11 @@ async function main(): Promise<void> {
   try {
     for (const scenario of scenarios()) {
       const servers = scenario.servers.filter((s) => !serverFilter || serverFilter.includes(s));
-      for (let round = 1; round <= rounds; round++) {
+      const scenarioRounds = scenario.once ? 1 : rounds;
+      for (let round = 1; round <= scenarioRounds; round++) {
         if (scenario.floor) record('floor', await scenario.floor(ctx));
         for (const server of servers) {
-          const tag = `[${scenario.name}] round ${round}/${rounds} ${server}`;
+          const tag = `[${scenario.name}] round ${round}/${scenarioRounds} ${server}`;
           try {
             const figures = await scenario.run(server, ctx);
             record(server === 'relay' ? 'floor' : server, figures);

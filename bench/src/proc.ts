@@ -23,3 +23,23 @@ export function rssBytes(pid: number): number {
 export function diskKiB(dir: string): number {
   return Number(execFileSync('du', ['-sk', dir]).toString().split('\t')[0]);
 }
+
+/** Samples the RSS of `pid` every `everyMs` until `stop`, which returns the peak seen (bytes). */
+export function watchRss(pid: number, everyMs = 20): { stop(): number } {
+  let peak = rssBytes(pid);
+  const sample = () => {
+    try {
+      peak = Math.max(peak, rssBytes(pid));
+    } catch {
+      // the process has exited
+    }
+  };
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}

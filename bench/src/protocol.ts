@@ -112,6 +112,7 @@ export type Incoming =
   | { kind: 'step1' }
   | { kind: 'step2'; update: Uint8Array }
   | { kind: 'update'; update: Uint8Array }
+  | { kind: 'awareness'; update: Uint8Array }
   | { kind: 'sync-status' }
   | { kind: 'other' };
 
@@ -120,6 +121,7 @@ export function readIncoming(data: Uint8Array, prefixLength: number): Incoming {
   d.pos = prefixLength;
   const type = decoding.readVarUint(d);
   if (type === Msg.SyncStatus) return { kind: 'sync-status' };
+  if (type === Msg.Awareness) return { kind: 'awareness', update: decoding.readVarUint8Array(d) };
   if (type !== Msg.Sync && type !== Msg.SyncReply) return { kind: 'other' };
   const sub = decoding.readVarUint(d);
   if (sub === SyncSub.Step1) return { kind: 'step1' };
@@ -165,12 +167,28 @@ function singleStringItem(update: Uint8Array): { client: number; clock: number; 
   return { client, clock, length };
 }
 
-/** An awareness update announcing one client's state (clock 1), as a stock provider sends on connect. */
-export function awarenessUpdate(clientId: number, state: object): Uint8Array {
+/** An awareness update carrying one client's state at `clock` (a stock provider announces itself with clock 1). */
+export function awarenessUpdate(clientId: number, state: object, clock = 1): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, 1);
   encoding.writeVarUint(e, clientId);
-  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint(e, clock);
   encoding.writeVarString(e, JSON.stringify(state));
   return encoding.toUint8Array(e);
+}
+
+/**
+ * Calls `each` with the client id and clock of every state in an awareness update (one may carry many
+ * clients' states), skipping the states themselves: a crowd's load generator reads millions of them.
+ */
+export function awarenessClocks(update: Uint8Array, each: (clientId: number, clock: number) => void): void {
+  const d = decoding.createDecoder(update);
+  const count = decoding.readVarUint(d);
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(d);
+    const clock = decoding.readVarUint(d);
+    const stateLength = decoding.readVarUint(d); // the state, a JSON string: skipped
+    d.pos += stateLength;
+    each(clientId, clock);
+  }
 }

@@ -21,6 +21,8 @@ export interface Scenario {
   name: string;
   servers: ServerName[];
   run(server: ServerName, ctx: RunContext): Promise<Figure[]>;
+  /** Run in the first round only: a search that is long and whose result is one size, not a sample. */
+  once?: boolean;
   /** Figures that do not depend on the server (the in-process floor), measured once per round. */
   floor?(ctx: RunContext): Promise<Figure[]>;
 }
