@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../observability.js';
+import { waitFor } from '../test/helpers.js';
 import { recordingPeer } from '../test/recording-peer.js';
 import { SharedPresence } from './cluster-presence.js';
 import type { PresenceBus } from './presence-bus.js';
 import { Presence } from './presence.js';
-import { encodeAwarenessEntries, parseAwarenessUpdate } from './protocol.js';
+import { encodeAwareness, encodeAwarenessEntries, parseAwarenessUpdate } from './protocol.js';
 
 const stateOf = (clientId: number, clock: number, state: unknown) => encodeAwarenessEntries([{ clientId, clock, state }]);
 
@@ -19,25 +20,37 @@ describe('presence shared with the other processes of a cluster', () => {
     const published: Uint8Array[] = [];
     const bus: PresenceBus = { attach: () => () => undefined, publish: (_docId, update) => void published.push(update) };
     const local = recordingPeer('local');
-    const presence = new Presence((frame, update, from) => {
-      local.send(frame);
-      cluster.changed(update, from);
+    const presence = new Presence((clientIds, from) => {
+      local.send(encodeAwareness(presence.updateOf(clientIds)));
+      cluster.changed(clientIds, from);
     });
     const cluster = new SharedPresence('doc', presence, bus, createLogger('silent'));
     presence.addPeer(local);
-    cleanup.push(() => presence.destroy());
+    cleanup.push(() => {
+      cluster.destroy();
+      presence.destroy();
+    });
     return { presence, cluster, published, local };
   }
 
-  it('publishes what this process’s peers change, and never what came from another process', () => {
+  it('publishes what this process’s peers change, merged per tick, and never what came from another process', async () => {
     const { presence, cluster, published, local } = setup();
-    const mine = stateOf(1, 1, { name: 'local' });
-    presence.receive(local, mine, parseAwarenessUpdate(mine));
-    expect(published.map((u) => parseAwarenessUpdate(u)[0]?.state)).toEqual([{ name: 'local' }]);
+    const receive = (update: Uint8Array) => presence.receive(local, update, parseAwarenessUpdate(update));
+    receive(stateOf(1, 1, { caret: 1 }));
+    receive(stateOf(3, 1, { caret: 7 }));
+    receive(stateOf(1, 2, { caret: 2 }));
+    await waitFor('the first batch on the bus', () => published.length === 1);
+    expect(parseAwarenessUpdate(published[0]!)).toEqual([
+      { clientId: 1, clock: 2, state: { caret: 2 } },
+      { clientId: 3, clock: 1, state: { caret: 7 } },
+    ]);
 
     cluster.receiveRemoteAwareness('other-process', stateOf(2, 1, { name: 'remote' }));
-    expect(published).toHaveLength(1);
     expect(local.presence().get(2)).toEqual({ name: 'remote' });
+    // The next local change is the event that would carry the remote one along, were it published.
+    receive(stateOf(1, 3, { caret: 3 }));
+    await waitFor('the next batch on the bus', () => published.length === 2);
+    expect(parseAwarenessUpdate(published[1]!).map((entry) => entry.clientId)).toEqual([1]);
   });
 
   it('answers a query with this process’s own states only', () => {

@@ -1,5 +1,6 @@
 import type { Logger } from '../observability.js';
 import type { Peer } from './peer.js';
+import { PresenceBatch } from './presence-batch.js';
 import type { ClusterPresence, PresenceBus } from './presence-bus.js';
 import type { Presence } from './presence.js';
 import { type AwarenessEntry, parseAwarenessUpdate } from './protocol.js';
@@ -20,18 +21,22 @@ class RemoteProcess implements Peer {
  */
 export class SharedPresence implements ClusterPresence {
   private readonly remotes = new Map<string, RemoteProcess>();
+  /** This process's changes on their way to the bus, merged per tick like those to the peers. */
+  private readonly outgoing: PresenceBatch;
 
   constructor(
     private readonly docId: string,
     private readonly presence: Presence,
     private readonly bus: PresenceBus,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.outgoing = new PresenceBatch((clientIds) => this.bus.publish(this.docId, this.presence.updateOf(clientIds)));
+  }
 
   /** A change of the room's presence, by `from` (null: states the server timed out). */
-  changed(update: Uint8Array, from: Peer | null): void {
+  changed(clientIds: readonly number[], from: Peer | null): void {
     // What other processes' peers changed came from the bus; only this process's own go out on it.
-    if (from && !(from instanceof RemoteProcess)) this.bus.publish(this.docId, update);
+    if (from && !(from instanceof RemoteProcess)) this.outgoing.add(clientIds);
   }
 
   receiveRemoteAwareness(processId: string, update: Uint8Array): void {
@@ -53,6 +58,11 @@ export class SharedPresence implements ClusterPresence {
 
   localAwareness(): Uint8Array | null {
     return this.presence.statesOf((peer) => !(peer instanceof RemoteProcess));
+  }
+
+  /** Drops what has not gone out yet: the room is going away. */
+  destroy(): void {
+    this.outgoing.destroy();
   }
 
   removeRemoteProcess(processId: string): void {

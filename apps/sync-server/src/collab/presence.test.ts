@@ -10,12 +10,10 @@ function awarenessOf(clientId: number, clock: number, state: unknown): [Uint8Arr
   return [update, parseAwarenessUpdate(update)];
 }
 
-/** A presence whose broadcasts are recorded: who made each change and which client ids it touched. */
+/** A presence whose changes are recorded: who made each change and which client ids it touched. */
 function recordedPresence() {
-  const changes: Array<{ from: Peer | null; clients: number[]; frame: Uint8Array }> = [];
-  const presence = new Presence((frame, update, from) =>
-    changes.push({ from, frame, clients: parseAwarenessUpdate(update).map((entry) => entry.clientId) }),
-  );
+  const changes: Array<{ from: Peer | null; clients: readonly number[] }> = [];
+  const presence = new Presence((clients, from) => changes.push({ from, clients }));
   return { presence, changes };
 }
 
@@ -42,7 +40,7 @@ describe('presence', () => {
     const ada = recordingPeer('ada');
     presence.addPeer(ada);
     presence.receive(ada, ...awarenessOf(1, 1, { name: 'Ada' }));
-    expect(changes).toEqual([{ from: ada, clients: [1], frame: expect.any(Uint8Array) }]);
+    expect(changes).toEqual([{ from: ada, clients: [1] }]);
     expect(statesIn(presence.currentFrame())).toEqual(new Map([[1, { name: 'Ada' }]]));
   });
 
@@ -79,9 +77,24 @@ describe('presence', () => {
     presence.receive(ada, ...awarenessOf(1, 1, { name: 'Ada' }));
     presence.removePeer(ada);
     expect(changes.at(-1)?.clients).toEqual([1]);
+    // Its removal: the last clock with no state, which the stock client takes as "gone".
+    expect(parseAwarenessUpdate(presence.updateOf([1]))).toEqual([{ clientId: 1, clock: 1, state: null }]);
     expect(presence.currentFrame()).toBeNull();
     presence.receive(eve, ...awarenessOf(1, 2, { name: 'Ada, reconnected through eve' }));
     expect(statesIn(presence.currentFrame()).get(1)).toEqual({ name: 'Ada, reconnected through eve' });
+  });
+
+  it('encodes the latest state of each client asked for, once each', () => {
+    const { presence } = make();
+    const ada = recordingPeer('ada');
+    presence.addPeer(ada);
+    presence.receive(ada, ...awarenessOf(1, 1, { caret: 1 }));
+    presence.receive(ada, ...awarenessOf(2, 1, { caret: 5 }));
+    presence.receive(ada, ...awarenessOf(1, 2, { caret: 2 }));
+    expect(parseAwarenessUpdate(presence.updateOf([1, 2]))).toEqual([
+      { clientId: 1, clock: 2, state: { caret: 2 } },
+      { clientId: 2, clock: 1, state: { caret: 5 } },
+    ]);
   });
 
   it('gives the states of the peers chosen', () => {

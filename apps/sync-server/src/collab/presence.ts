@@ -3,6 +3,9 @@ import * as Y from 'yjs';
 import type { Peer } from './peer.js';
 import { type AwarenessEntry, encodeAwareness, encodeAwarenessEntries } from './protocol.js';
 
+/** Who changed presence: a peer, or null for states the server itself timed out. */
+export type PresenceChanged = (clientIds: readonly number[], from: Peer | null) => void;
+
 /**
  * A document's awareness (names, colours, carets) and who may change which part of it. Awareness is
  * relayed to every peer and never stored. Each client id belongs to the peer that introduced it: only that
@@ -15,10 +18,10 @@ export class Presence {
   private readonly owners = new Map<number, Peer>();
 
   /**
-   * `broadcast` gets every change as a frame for the peers and as a bare awareness update, with the peer
-   * that made it (`null` for states the server itself timed out).
+   * `changed` gets the client ids of every change, with the peer that made it. It encodes nothing: the
+   * room batches changes and encodes each batch once (`updateOf`), with each client's latest state.
    */
-  constructor(private readonly broadcast: (frame: Uint8Array, update: Uint8Array, from: Peer | null) => void) {
+  constructor(private readonly changed: PresenceChanged) {
     // Awareness takes a Y.Doc only for the server's own client id. Not the document's: that one is replaced
     // when the room reloads it from the store, and destroying it would destroy the awareness with it.
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
@@ -61,6 +64,14 @@ export class Presence {
     return [...(this.owned.get(peer) ?? [])].map((clientId) => (states.get(clientId) as { user?: unknown } | undefined)?.user);
   }
 
+  /**
+   * The awareness update holding the latest state of each of `clientIds` (a client gone: its removal).
+   * Every id must have been reported by `changed`.
+   */
+  updateOf(clientIds: readonly number[]): Uint8Array {
+    return awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...clientIds]);
+  }
+
   /** The states that the peers chosen by `include` introduced, as one awareness update, or null if none. */
   statesOf(include: (peer: Peer) => boolean): Uint8Array | null {
     const clients = [...this.owners].flatMap(([clientId, peer]) => (include(peer) ? [clientId] : []));
@@ -88,10 +99,6 @@ export class Presence {
       this.owned.get(this.owners.get(id)!)?.delete(id);
       this.owners.delete(id);
     }
-    const changed = [...added, ...updated, ...removed];
-    // The sender gets its own renewal back on purpose: the stock client drops a connection that has
-    // received nothing for 30 s, and a lone editor would otherwise hear nothing at all.
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-    this.broadcast(encodeAwareness(update), update, from);
+    this.changed([...added, ...updated, ...removed], from);
   };
 }

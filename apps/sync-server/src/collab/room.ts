@@ -6,8 +6,9 @@ import type { Logger, Metrics } from '../observability.js';
 import { SharedPresence } from './cluster-presence.js';
 import type { Peer } from './peer.js';
 import type { PresenceBus } from './presence-bus.js';
+import { PresenceBatch } from './presence-batch.js';
 import { Presence } from './presence.js';
-import { type AwarenessEntry, CloseCode } from './protocol.js';
+import { type AwarenessEntry, CloseCode, encodeAwareness } from './protocol.js';
 import type { StoredDoc } from './stored-doc.js';
 import { type ExclusiveWork, WriteRounds } from './write-rounds.js';
 
@@ -45,6 +46,8 @@ export interface RoomDeps {
 export class Room {
   private readonly peers = new Set<Peer>();
   private readonly presence: Presence;
+  /** Presence changes on their way to the peers, merged per tick: one awareness frame for all of them. */
+  private readonly presenceOut: PresenceBatch;
   private readonly writes: WriteRounds;
   /** The room's presence as the other processes of a cluster share it. */
   readonly cluster: SharedPresence;
@@ -55,9 +58,15 @@ export class Room {
     readonly id: string,
     private readonly deps: RoomDeps,
   ) {
-    this.presence = new Presence((frame, update, from) => {
+    this.presence = new Presence((clientIds, from) => {
+      this.presenceOut.add(clientIds);
+      this.cluster.changed(clientIds, from);
+    });
+    // The sender gets its own renewal back on purpose: the stock client drops a connection that has
+    // received nothing for 30 s, and a lone editor would otherwise hear nothing at all.
+    this.presenceOut = new PresenceBatch((clientIds) => {
+      const frame = encodeAwareness(this.presence.updateOf(clientIds));
       for (const peer of this.peers) peer.send(frame);
-      this.cluster.changed(update, from);
     });
     this.cluster = new SharedPresence(id, this.presence, deps.presenceBus, deps.logger);
     this.versions = deps.history
@@ -189,6 +198,8 @@ export class Room {
 
   destroy(): void {
     this.writes.destroy();
+    this.presenceOut.destroy();
+    this.cluster.destroy();
     this.presence.destroy();
   }
 }
