@@ -155,11 +155,15 @@ function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-export const encodeSyncStep1 = (doc: Y.Doc): Uint8Array =>
+/** A sync step 1 with `stateVector` (what the sender holds). */
+export const encodeSyncStep1Of = (stateVector: Uint8Array): Uint8Array =>
   frame((e) => {
     encoding.writeVarUint(e, MessageType.Sync);
-    syncProtocol.writeSyncStep1(e, doc);
+    encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(e, stateVector);
   });
+
+export const encodeSyncStep1 = (doc: Y.Doc): Uint8Array => encodeSyncStep1Of(Y.encodeStateVector(doc));
 
 /** Everything in `doc` that a peer with `stateVector` lacks. */
 export const encodeSyncStep2 = (doc: Y.Doc, stateVector: Uint8Array): Uint8Array =>
@@ -175,6 +179,14 @@ export const encodeSyncStep2Of = (update: Uint8Array): Uint8Array =>
     encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
     encoding.writeVarUint8Array(e, update);
   });
+
+/** The update inside a frame made by `encodeSyncStep2Of`: a view of its bytes, not a copy. */
+export function payloadOfSyncStep2(frameBytes: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(frameBytes);
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
+  return decoding.readVarUint8Array(decoder);
+}
 
 export const encodeUpdate = (update: Uint8Array): Uint8Array =>
   frame((e) => {

@@ -1,14 +1,20 @@
 import * as Y from 'yjs';
 import type { Applied } from './batches.js';
-import { encodeSyncStep1, encodeSyncStep2, encodeSyncStep2Of } from './protocol.js';
+import { encodeSyncStep1Of, encodeSyncStep2, encodeSyncStep2Of, payloadOfSyncStep2 } from './protocol.js';
+
+const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 
 /**
  * A document's Y.Doc, started from its stored state and decoded only when first needed.
  *
- * Decoding a big document is most of what a newcomer to a freshly loaded document waits for, and a newcomer
- * with nothing (a fresh browser) needs only the stored bytes: while the doc has not changed since it was
- * loaded, such a client gets those bytes as they are, instead of a new encoding of the whole doc for each
- * one, and the doc is decoded after, when something needs it.
+ * Decoding a big document is most of what a newcomer to a freshly loaded document waits for, and most of the
+ * memory it costs. While the doc has not changed since it was loaded, the server's sync step 1 is read from
+ * the stored bytes without decoding them, and a newcomer with nothing (a fresh browser) gets those bytes as
+ * they are; the doc is decoded when something needs it (an edit, an export, a client that has some of it).
+ *
+ * The two frames every newcomer is sent alike (the server's sync step 1, and the whole document for a client
+ * that has nothing) are encoded once per state of the doc and shared: a crowd joining a big document gets
+ * the same bytes, not a copy each. The stored bytes themselves live inside that shared frame.
  */
 export class StoredDoc {
   private readonly ydoc = new Y.Doc({ gc: true });
@@ -18,6 +24,9 @@ export class StoredDoc {
   private unapplied: Uint8Array | null;
   /** Where `apply` collects what Yjs integrated. */
   private sink: Applied[] | null = null;
+  /** The frames alike for every newcomer, for the doc as it is now (dropped when it changes). */
+  private step1Frame: Uint8Array | null = null;
+  private wholeDocFrame: Uint8Array | null = null;
 
   /** `stored`: the document's whole stored state, or null for a document never written. */
   constructor(stored: Uint8Array | null) {
@@ -75,18 +84,40 @@ export class StoredDoc {
     if (!store.pendingStructs && !store.pendingDs) return false;
     store.pendingStructs = null;
     store.pendingDs = null;
+    // Yjs puts what is pending into every encoding of the doc: the shared frames held it too.
+    this.changed();
     return true;
   }
 
-  /** The server's sync step 1: the doc's state vector. */
+  /** The server's sync step 1: the doc's state vector. Shared: the caller must not change it. */
   syncStep1(): Uint8Array {
-    return encodeSyncStep1(this.doc);
+    // Read from the stored bytes while they are not decoded: Yjs stops counting a client's clock at any gap,
+    // so this never claims more than the decoded doc would hold.
+    this.step1Frame ??= encodeSyncStep1Of(
+      this.unapplied ? Y.encodeStateVectorFromUpdate(this.unapplied) : Y.encodeStateVector(this.doc),
+    );
+    return this.step1Frame;
   }
 
-  /** The answer to a client's sync step 1: everything a client with `stateVector` lacks. */
+  /**
+   * The answer to a client's sync step 1: everything a client with `stateVector` lacks. The answer to a
+   * client that has nothing is shared: the caller must not change it.
+   */
   syncStep2(stateVector: Uint8Array): Uint8Array {
     const hasNothing = stateVector.length === 1 && stateVector[0] === 0;
-    return this.pristine && hasNothing ? encodeSyncStep2Of(this.pristine) : encodeSyncStep2(this.doc, stateVector);
+    if (!hasNothing) return encodeSyncStep2(this.doc, stateVector);
+    if (!this.wholeDocFrame) {
+      if (this.pristine) {
+        this.wholeDocFrame = encodeSyncStep2Of(this.pristine);
+        // From now on the stored state is kept once, inside the frame, and the store's bytes can go.
+        const inFrame = payloadOfSyncStep2(this.wholeDocFrame);
+        if (this.unapplied) this.unapplied = inFrame;
+        this.pristine = inFrame;
+      } else {
+        this.wholeDocFrame = encodeSyncStep2(this.doc, EMPTY_STATE_VECTOR);
+      }
+    }
+    return this.wholeDocFrame;
   }
 
   /**
@@ -110,12 +141,18 @@ export class StoredDoc {
 
   destroy(): void {
     this.unapplied = null;
-    this.pristine = null;
+    this.changed();
     this.ydoc.destroy();
   }
 
-  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+  private changed(): void {
     this.pristine = null;
+    this.step1Frame = null;
+    this.wholeDocFrame = null;
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.changed();
     this.sink?.push({ update, origin });
   };
 }

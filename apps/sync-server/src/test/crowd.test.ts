@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { type TestClient, type TestServer, connectClient, startTestServer, waitFor } from './helpers.js';
 
 interface Caret {
@@ -57,6 +58,27 @@ describe('a crowd in one room', () => {
     for (const ids of messages) expect(new Set(ids).size).toBe(ids.length);
     expect(messages.length).toBeLessThan((USERS - 1) * MOVES);
     expect(Math.max(...messages.map((ids) => ids.length))).toBeGreaterThan(1);
+  });
+
+  it('gives a crowd joining a big document after a restart the whole of it, the same for everyone', async () => {
+    const JOINERS = 40;
+    const { id, editToken } = await t.createDoc();
+    const author = join(id, editToken);
+    const paragraphs = Array.from({ length: 2_000 }, (_, i) => `paragraph ${i}: ${'words '.repeat(20)}\n`);
+    // Many small edits, as typing makes them: the stored state is many structs, not one string.
+    for (const paragraph of paragraphs) author.text.insert(author.text.length, paragraph);
+    const expected = paragraphs.join('');
+    const reader = join(id, editToken);
+    await waitFor('the text to reach another client', () => reader.text.toString() === expected);
+    for (const client of clients.splice(0)) client.destroy();
+    // Loaded afresh from the store, the document is not decoded: the crowd gets the stored bytes.
+    await t.restart();
+
+    const crowd = Array.from({ length: JOINERS }, () => join(id, editToken));
+    await waitFor('every joiner to hold the document', () => crowd.every((c) => c.text.length === expected.length), 60_000);
+    for (const client of crowd) expect(client.text.toString()).toBe(expected);
+    const states = new Set(crowd.map((c) => Buffer.from(Y.encodeStateVector(c.doc)).toString('hex')));
+    expect(states.size).toBe(1);
   });
 
   it('lets 500 people from one address join one document, see each other and edit with the default limits', async () => {
