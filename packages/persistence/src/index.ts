@@ -1,8 +1,11 @@
-import { RedisPostgresStore, type ClusterStore, type ClusterStoreOptions } from './cluster/cluster-store.js';
+// Cluster mode's modules (and with them the Redis and PostgreSQL clients) are loaded only when cluster mode
+// opens them: a single process starts without them, and a restarted server listens sooner.
+import type { ClusterStore, ClusterStoreOptions } from './cluster/cluster-store.js';
+import type { connectRedis as ConnectRedis } from './cluster/redis-connection.js';
 import { LevelDbStore, type EmbeddedStore, type OpenStoreOptions } from './leveldb-store.js';
 import { DiskFileStore, type DiskFileStoreOptions } from './files/disk-file-store.js';
 import type { FileStore } from './files/file-store.js';
-import { PgFileStore, type PgFileStoreOptions } from './files/pg-file-store.js';
+import type { PgFileStoreOptions } from './files/pg-file-store.js';
 
 export { DEFAULT_ACCESS } from './access.js';
 export type { DeletedDoc, DocAccess, LinkRole } from './access.js';
@@ -15,8 +18,8 @@ export { DEFAULT_UNREFERENCED_GRACE_MS, FILE_SHA_PATTERN } from './files/file-st
 export type { FileContent, FileStore, FileStoreClock, StoredFile } from './files/file-store.js';
 export type { DiskFileStoreOptions } from './files/disk-file-store.js';
 export type { PgFileStoreOptions } from './files/pg-file-store.js';
-/** For the server's own Redis connections in cluster mode (its presence bus): opened like the store's. */
-export { REDIS_COMMAND_TIMEOUT_MS, connectRedis } from './cluster/redis-connection.js';
+/** The command timeout of cluster mode's Redis connections, for the server's own (its presence bus). */
+export { REDIS_COMMAND_TIMEOUT_MS } from './cluster/redis-command-timeout.js';
 export type { LendDoc, NewVersion, VersionAuthor, VersionKind, VersionMeta, VersionStore } from './versions/version-store.js';
 export { assertThinningPolicy, DEFAULT_THINNING } from './versions/thinning.js';
 export type { ThinningPolicy, ThinningTier } from './versions/thinning.js';
@@ -34,7 +37,8 @@ export function openStore(options: OpenStoreOptions): Promise<EmbeddedStore> {
  * log and the bus between processes) and PostgreSQL (compacted states; the table is created if missing).
  * Fails with StoreError('io') if either cannot be reached.
  */
-export function openClusterStore(options: ClusterStoreOptions): Promise<ClusterStore> {
+export async function openClusterStore(options: ClusterStoreOptions): Promise<ClusterStore> {
+  const { RedisPostgresStore } = await import('./cluster/cluster-store.js');
   return RedisPostgresStore.open(options);
 }
 
@@ -47,6 +51,11 @@ export function openFileStore(options: DiskFileStoreOptions): Promise<FileStore>
 }
 
 /** Opens the file store of a cluster in PostgreSQL (its tables are created if missing): every process serves every file. */
-export function openClusterFileStore(options: PgFileStoreOptions): Promise<FileStore> {
+export async function openClusterFileStore(options: PgFileStoreOptions): Promise<FileStore> {
+  const { PgFileStore } = await import('./files/pg-file-store.js');
   return PgFileStore.open(options);
 }
+
+/** Opens a Redis connection of cluster mode (see `cluster/redis-connection.ts`). */
+export const connectRedis: typeof ConnectRedis = async (...args) =>
+  (await import('./cluster/redis-connection.js')).connectRedis(...args);

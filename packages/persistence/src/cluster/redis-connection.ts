@@ -1,10 +1,6 @@
 import { Redis } from 'ioredis';
 
-/**
- * How long a command may wait for Redis's answer on a connection that makes no blocking reads: an append
- * that Redis has not acknowledged by then fails (and is resent by its client).
- */
-export const REDIS_COMMAND_TIMEOUT_MS = 5_000;
+export { REDIS_COMMAND_TIMEOUT_MS } from './redis-command-timeout.js';
 
 /**
  * A Redis connection that fails fast: while Redis is unreachable a command rejects at once instead of waiting
