@@ -1,5 +1,8 @@
 import type { LinkRole } from '@collab/persistence';
-import { SignJWT, errors, jwtVerify } from 'jose';
+// Only the parts used: the package's index loads every JOSE algorithm's module, which a restart would wait for.
+import * as errors from 'jose/errors';
+import { SignJWT } from 'jose/jwt/sign';
+import { jwtVerify } from 'jose/jwt/verify';
 
 /** `view` reads, `edit` writes, `owner` writes and manages the document (links, delete). */
 export type Role = LinkRole;
