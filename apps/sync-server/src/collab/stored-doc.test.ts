@@ -57,10 +57,8 @@ describe('a stored doc', () => {
     const nextStep1 = doc.syncStep1();
     expect(nextStep1).not.toBe(step1);
     expect(stateVectorIn(nextStep1)).toEqual(Y.decodeStateVector(Y.encodeStateVector(writer)));
-    const nextWhole = doc.syncStep2(EMPTY_STATE_VECTOR);
-    expect(nextWhole).not.toBe(whole);
-    expect(textOf(clientAfter(nextWhole))).toBe('stored text, then more');
-    expect(doc.syncStep2(EMPTY_STATE_VECTOR)).toBe(nextWhole);
+    expect(doc.syncStep1()).toBe(nextStep1);
+    expect(textOf(clientAfter(doc.syncStep2(EMPTY_STATE_VECTOR)))).toBe('stored text, then more');
   });
 
   it('still decodes the stored state correctly once its bytes are kept inside the shared frame', () => {
@@ -83,10 +81,9 @@ describe('a stored doc', () => {
     expect(textOf(client)).toBe('first second');
   });
 
-  it('gives an empty document the same frames as any other', () => {
+  it('answers for an empty document like for any other', () => {
     const doc = load(null);
     expect(stateVectorIn(doc.syncStep1())).toEqual(new Map());
     expect(textOf(clientAfter(doc.syncStep2(EMPTY_STATE_VECTOR)))).toBe('');
-    expect(doc.syncStep2(EMPTY_STATE_VECTOR)).toBe(doc.syncStep2(EMPTY_STATE_VECTOR));
   });
 });

@@ -2,19 +2,16 @@ import * as Y from 'yjs';
 import type { Applied } from './batches.js';
 import { encodeSyncStep1Of, encodeSyncStep2, encodeSyncStep2Of, payloadOfSyncStep2 } from './protocol.js';
 
-const EMPTY_STATE_VECTOR = Uint8Array.of(0);
-
 /**
  * A document's Y.Doc, started from its stored state and decoded only when first needed.
  *
  * Decoding a big document is most of what a newcomer to a freshly loaded document waits for, and most of the
- * memory it costs. While the doc has not changed since it was loaded, the server's sync step 1 is read from
- * the stored bytes without decoding them, and a newcomer with nothing (a fresh browser) gets those bytes as
- * they are; the doc is decoded when something needs it (an edit, an export, a client that has some of it).
+ * memory it costs. While the doc has not changed since it was loaded, a newcomer with nothing (a fresh
+ * browser) gets the stored bytes as they are, and the doc is decoded after, when something needs it.
  *
- * The two frames every newcomer is sent alike (the server's sync step 1, and the whole document for a client
- * that has nothing) are encoded once per state of the doc and shared: a crowd joining a big document gets
- * the same bytes, not a copy each. The stored bytes themselves live inside that shared frame.
+ * The frames every newcomer is sent alike are encoded once and shared: the server's sync step 1 per state of
+ * the doc, and the stored state for clients that have nothing while the doc is as loaded (a crowd joining a
+ * big document after a restart gets the same bytes, not a copy each; the stored bytes live inside that frame).
  */
 export class StoredDoc {
   private readonly ydoc = new Y.Doc({ gc: true });
@@ -24,9 +21,10 @@ export class StoredDoc {
   private unapplied: Uint8Array | null;
   /** Where `apply` collects what Yjs integrated. */
   private sink: Applied[] | null = null;
-  /** The frames alike for every newcomer, for the doc as it is now (dropped when it changes). */
+  /** The server's sync step 1, for the doc as it is now (dropped when it changes). */
   private step1Frame: Uint8Array | null = null;
-  private wholeDocFrame: Uint8Array | null = null;
+  /** The stored state as a sync step 2, while the doc has not changed since it was loaded. */
+  private storedFrame: Uint8Array | null = null;
 
   /** `stored`: the document's whole stored state, or null for a document never written. */
   constructor(stored: Uint8Array | null) {
@@ -89,35 +87,32 @@ export class StoredDoc {
     return true;
   }
 
-  /** The server's sync step 1: the doc's state vector. Shared: the caller must not change it. */
+  /**
+   * The server's sync step 1: the doc's state vector. Shared: the caller must not change it. Always from the
+   * decoded doc: a state vector read from the stored bytes can claim what Yjs, decoding them, keeps pending
+   * (a stored update with impossible structures), and a client would then never send the server what it lacks.
+   */
   syncStep1(): Uint8Array {
-    // Read from the stored bytes while they are not decoded: Yjs stops counting a client's clock at any gap,
-    // so this never claims more than the decoded doc would hold.
-    this.step1Frame ??= encodeSyncStep1Of(
-      this.unapplied ? Y.encodeStateVectorFromUpdate(this.unapplied) : Y.encodeStateVector(this.doc),
-    );
+    this.step1Frame ??= encodeSyncStep1Of(Y.encodeStateVector(this.doc));
     return this.step1Frame;
   }
 
   /**
-   * The answer to a client's sync step 1: everything a client with `stateVector` lacks. The answer to a
-   * client that has nothing is shared: the caller must not change it.
+   * The answer to a client's sync step 1: everything a client with `stateVector` lacks. While the doc is as
+   * loaded, the answer to a client that has nothing is the stored state itself, in one frame shared by every
+   * such client: the caller must not change it.
    */
   syncStep2(stateVector: Uint8Array): Uint8Array {
     const hasNothing = stateVector.length === 1 && stateVector[0] === 0;
-    if (!hasNothing) return encodeSyncStep2(this.doc, stateVector);
-    if (!this.wholeDocFrame) {
-      if (this.pristine) {
-        this.wholeDocFrame = encodeSyncStep2Of(this.pristine);
-        // From now on the stored state is kept once, inside the frame, and the store's bytes can go.
-        const inFrame = payloadOfSyncStep2(this.wholeDocFrame);
-        if (this.unapplied) this.unapplied = inFrame;
-        this.pristine = inFrame;
-      } else {
-        this.wholeDocFrame = encodeSyncStep2(this.doc, EMPTY_STATE_VECTOR);
-      }
+    if (!hasNothing || !this.pristine) return encodeSyncStep2(this.doc, stateVector);
+    if (!this.storedFrame) {
+      this.storedFrame = encodeSyncStep2Of(this.pristine);
+      // From now on the stored state is kept once, inside the frame, and the store's bytes can go.
+      const inFrame = payloadOfSyncStep2(this.storedFrame);
+      if (this.unapplied) this.unapplied = inFrame;
+      this.pristine = inFrame;
     }
-    return this.wholeDocFrame;
+    return this.storedFrame;
   }
 
   /**
@@ -148,7 +143,7 @@ export class StoredDoc {
   private changed(): void {
     this.pristine = null;
     this.step1Frame = null;
-    this.wholeDocFrame = null;
+    this.storedFrame = null;
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
