@@ -100,7 +100,10 @@ describe('a crowd in one room', () => {
       120_000,
     );
     crowd[0]!.text.insert(0, 'hello, crowd');
-    crowd[CROWD - 1]!.text.insert(0, 'and back: ');
+    // The answer follows the first edit, so the text's order does not hang on two concurrent inserts.
+    const last = crowd[CROWD - 1]!;
+    await waitFor('the first edit at the far end', () => last.text.toString() === 'hello, crowd', 120_000);
+    last.text.insert(0, 'and back: ');
     await waitFor('both edits everywhere', () => crowd.every((c) => c.text.toString() === 'and back: hello, crowd'), 120_000);
     expect(closes).toEqual([]);
   }, 300_000);
