@@ -14,8 +14,6 @@ import {
 import { type AccessBus, singleProcessAccess } from './access/access-bus.js';
 import type { Config } from './config.js';
 import { type PresenceBus, singleProcess } from './collab/presence-bus.js';
-import { createRedisAccessBus } from './cluster/redis-access-bus.js';
-import { createRedisPresenceBus } from './cluster/redis-presence-bus.js';
 import type { Logger, Metrics } from './observability.js';
 
 /**
@@ -55,6 +53,11 @@ export async function openBackend(config: Config, logger: Logger, metrics: Metri
 
   const { redisUrl, databaseUrl } = config.cluster;
   const processId = randomUUID();
+  // Imported here, like the cluster store: a single process starts without the Redis client.
+  const [{ createRedisPresenceBus }, { createRedisAccessBus }] = await Promise.all([
+    import('./cluster/redis-presence-bus.js'),
+    import('./cluster/redis-access-bus.js'),
+  ]);
   const store = await openClusterStore({ redisUrl, databaseUrl, processId, onError });
   let bus;
   let accessBus;
