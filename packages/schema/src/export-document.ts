@@ -9,6 +9,7 @@ import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { documentExtensions } from './extensions.js';
 import { ExportImageNode, FILE_SHA, ImageNode } from './image-node.js';
+import { markdownExtensions } from './markdown-safety.js';
 import { CONTENT_FIELD, readTitle } from './y-doc-layout.js';
 
 export const EXPORT_FORMATS = ['json', 'html', 'markdown', 'text'] as const;
@@ -35,7 +36,8 @@ let renderers: { schema: Schema; markdown: MarkdownManager; html: Extensions } |
 function getRenderers() {
   renderers ??= {
     schema: getSchema(documentExtensions),
-    markdown: new MarkdownManager({ extensions: documentExtensions }),
+    // Link targets and code fences come from content any Yjs client can write: see markdown-safety.ts.
+    markdown: new MarkdownManager({ extensions: markdownExtensions() }),
     // HTML goes through the schema, which would drop the `src` the export adds: its image node renders one.
     html: documentExtensions.map((extension) => (extension === ImageNode ? ExportImageNode : extension)),
   };

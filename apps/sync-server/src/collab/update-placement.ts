@@ -60,8 +60,8 @@ export class UpdatePlacement {
   private readonly typeKeys = new Map<YType, string>();
   private readonly depths = new Map<YType, number>();
   private readonly newRoots = new Set<string>();
-  /** Origins that an item of this update already used, and how many of its items each list received. */
-  private readonly origins = new Set<string>();
+  /** The last item of this update placed after each origin, and how many of its items each list received. */
+  private readonly lastWithOrigin = new Map<string, Id>();
   private readonly listSizes = new Map<string, number>();
 
   constructor(
@@ -222,14 +222,17 @@ export class UpdatePlacement {
 
   /**
    * Yjs's conflict loop only walks past items with the same origin as the new one and what was inserted
-   * after those: within one update, that is at most the items it put into the same list so far, for an
-   * item whose origin an earlier item of the update used already. Honest updates have next to none.
+   * after those: within one update, at most the items it put into the same list so far, for an item whose
+   * origin an earlier item of the update used already. Not when the new item goes right before the last
+   * of those (its right origin), as repeated insertions at one place do: then there is nothing to walk.
+   * Honest updates have next to no such items.
    */
   private chargeSiblings(struct: Struct, list: List): void {
     const origin = struct.origin ? `${struct.origin.client}:${struct.origin.clock}` : `start:${list.key}`;
     const size = this.listSizes.get(list.key) ?? 0;
-    if (this.origins.has(origin)) this.charge(size);
-    else this.origins.add(origin);
+    const last = this.lastWithOrigin.get(origin);
+    if (last && !(struct.rightOrigin?.client === last.client && struct.rightOrigin.clock === last.clock)) this.charge(size);
+    this.lastWithOrigin.set(origin, struct.id);
     this.listSizes.set(list.key, size + 1);
   }
 
