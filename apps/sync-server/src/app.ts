@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AccessControl } from './access/access-control.js';
 import type { Tokens } from './auth/tokens.js';
 import type { Rooms } from './collab/rooms.js';
+import type { Access } from './config.js';
 import type { Health } from './health.js';
 import type { ClientInfo } from './http/client.js';
 import { collabRoutes } from './http/collab.js';
@@ -34,6 +35,8 @@ export interface AppDeps {
   filesLimiter: RateLimiter;
   maxFileBytes: number;
   client: ClientInfo;
+  /** Who may create documents and read metrics (the configuration's `access`). */
+  accessConfig: Access;
   publicUrl: string;
   /** Directory of the built editor (index.html and assets). */
   editorDir: string;
@@ -43,7 +46,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono {
   return new Hono()
     .use('*', securityHeaders())
-    .route('/', healthRoutes(deps.health, deps.metrics))
+    .route('/', healthRoutes(deps.health, deps.metrics, deps.accessConfig.metricsToken))
     .route('/', docsRoutes(deps))
     .route('/', linksRoutes(deps))
     .route('/', lifecycleRoutes(deps))

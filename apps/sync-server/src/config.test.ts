@@ -26,6 +26,16 @@ describe('loadConfig', () => {
         docsPerMinute: 60,
         maxFileBytes: 10 * 1024 * 1024,
         filesPerMinute: 60,
+        maxConnectionsPerAddress: 1_000,
+        maxDocBytes: 64 * 1024 * 1024,
+        maxDocItems: 250_000,
+        maxPresenceClients: 4,
+        maxDocPresenceBytes: 4 * 1024 * 1024,
+        maxAwarenessDepth: 16,
+        maxHeldBytes: 16 * 1024 * 1024,
+        maxConcurrentExports: 2,
+        syncRequestsPerMinute: 600,
+        clientIdGraceMs: 60_000,
       },
       history: {
         intervalMs: 300_000,
@@ -37,6 +47,7 @@ describe('loadConfig', () => {
           ],
         },
       },
+      access: { allowAnonymousCreate: true, createToken: undefined, metricsToken: undefined },
       cluster: undefined,
     });
   });
@@ -104,6 +115,11 @@ describe('loadConfig', () => {
     [{ COLLAB_PREVIOUS_SECRETS: 'x'.repeat(40) }, 'COLLAB_SECRET is required with COLLAB_PREVIOUS_SECRETS'],
     [{ DATABASE_URL: 'postgres://db/collab' }, 'REDIS_URL is required'],
     [{ REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://db/collab' }, 'COLLAB_SECRET is required in cluster mode'],
+    [{ MAX_DOC_ITEMS: '10' }, 'MAX_DOC_ITEMS="10" is invalid: must be at least 1000'],
+    [{ ALLOW_ANONYMOUS_CREATE: 'false' }, 'CREATE_TOKEN is required when ALLOW_ANONYMOUS_CREATE is false'],
+    [{ CREATE_TOKEN: 'a-long-enough-create-token' }, 'CREATE_TOKEN has no effect while ALLOW_ANONYMOUS_CREATE is true'],
+    [{ ALLOW_ANONYMOUS_CREATE: 'false', CREATE_TOKEN: 'short' }, 'CREATE_TOKEN is invalid: must be at least 16 characters long'],
+    [{ METRICS_TOKEN: 'tiny' }, 'METRICS_TOKEN is invalid'],
   ])('refuses %o with a line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -132,5 +148,23 @@ describe('loadConfig', () => {
   ])('never shows a secret: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
     expect(() => loadConfig(env)).not.toThrow(SECRET);
+  });
+
+  it('never shows a token in an error', () => {
+    expect(() => loadConfig({ ALLOW_ANONYMOUS_CREATE: 'false', CREATE_TOKEN: 'short' })).not.toThrow(/short/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'tiny' })).not.toThrow(/tiny/);
+  });
+
+  it('reads the budgets and the access tokens', () => {
+    const config = loadConfig({
+      MAX_DOC_BYTES: '1048576',
+      MAX_DOC_ITEMS: '5000',
+      CLIENT_ID_GRACE_S: '30',
+      ALLOW_ANONYMOUS_CREATE: 'false',
+      CREATE_TOKEN: 'create-token-of-16+',
+      METRICS_TOKEN: 'metrics-token-of-16+',
+    });
+    expect(config.limits).toMatchObject({ maxDocBytes: 1_048_576, maxDocItems: 5_000, clientIdGraceMs: 30_000 });
+    expect(config.access).toEqual({ allowAnonymousCreate: false, createToken: 'create-token-of-16+', metricsToken: 'metrics-token-of-16+' });
   });
 });

@@ -26,6 +26,7 @@ export interface Config {
   logLevel: LogLevel;
   limits: Limits;
   history: HistoryConfig;
+  access: Access;
   cluster: { redisUrl: string; databaseUrl: string } | undefined;
 }
 
@@ -58,6 +59,35 @@ export interface Limits {
   maxFileBytes: number;
   /** Files one client address may upload per minute (bursts of as many), then 429. */
   filesPerMinute: number;
+  /** Open sockets per client address; past it new sockets close with 4503. */
+  maxConnectionsPerAddress: number;
+  /** A document's size as stored (Yjs's encoding); an edit that would make it larger closes with 4413. */
+  maxDocBytes: number;
+  /** Yjs items (structs) a document may hold in memory; an edit past it closes with 4413. */
+  maxDocItems: number;
+  /** Presence states (client ids) one connection may show; a stock client shows one. Past it: 4413. */
+  maxPresenceClients: number;
+  /** Presence bytes (JSON) of everyone on one document together; a state that would pass it closes with 4413. */
+  maxDocPresenceBytes: number;
+  /** Deepest nesting of arrays and objects in a presence state; deeper closes with 4400. */
+  maxAwarenessDepth: number;
+  /** Bytes of updates one connection may send before its answer to the server's sync step 1; past it: 4413. */
+  maxHeldBytes: number;
+  /** Exports rendered at once by the whole process; more get 503 with Retry-After. */
+  maxConcurrentExports: number;
+  /** Sync requests (sync step 1) per minute per connection, in bursts of as many; past it: 4429. */
+  syncRequestsPerMinute: number;
+  /** How long a client id stays reserved for its connection's user after the connection closed. */
+  clientIdGraceMs: number;
+}
+
+/** Who may create documents and read metrics. */
+export interface Access {
+  /** Anyone may `POST /api/docs` (true), or only holders of `createToken`. */
+  allowAnonymousCreate: boolean;
+  createToken: string | undefined;
+  /** Required as a Bearer token by `GET /metrics` when set. */
+  metricsToken: string | undefined;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -82,6 +112,10 @@ const list = (item: z.ZodString) =>
     .pipe(z.array(item));
 
 const secret = z.string().min(32, 'must be at least 32 characters long');
+/** A shared secret an operator hands out (documents creation, metrics): long enough not to be guessed. */
+const token = z.string().min(16, 'must be at least 16 characters long');
+const boolean = z.enum(['true', 'false', '1', '0'], 'must be true or false');
+const isTrue = (value: string) => value === 'true' || value === '1';
 const schema = z.object({
   PORT: integer(0, 65535).default(1234),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
@@ -112,12 +146,25 @@ const schema = z.object({
   HISTORY_INTERVAL_S: integer(1, 7 * 24 * 3600).default(300),
   HISTORY_KEEP_ALL_HOURS: integer(0, 24 * 3650).default(24),
   HISTORY_HOURLY_DAYS: integer(0, 3650).default(30),
+  MAX_CONNECTIONS_PER_ADDRESS: integer(1, 1_000_000).default(1_000),
+  MAX_DOC_BYTES: integer(64 * KIB, 16 * 1024 * MIB).default(64 * MIB),
+  MAX_DOC_ITEMS: integer(1_000, 100_000_000).default(250_000),
+  MAX_PRESENCE_CLIENTS: integer(1, 1_000).default(4),
+  MAX_DOC_PRESENCE_BYTES: integer(KIB, 1024 * MIB).default(4 * MIB),
+  MAX_AWARENESS_DEPTH: integer(2, 1_000).default(16),
+  MAX_HELD_BYTES: integer(KIB, 1024 * MIB).default(16 * MIB),
+  MAX_CONCURRENT_EXPORTS: integer(1, 1_000).default(2),
+  SYNC_RATE_LIMIT: integer(1, 1_000_000).default(600),
+  CLIENT_ID_GRACE_S: integer(0, 86_400).default(60),
+  ALLOW_ANONYMOUS_CREATE: boolean.default('true').transform(isTrue),
+  CREATE_TOKEN: token.optional(),
+  METRICS_TOKEN: token.optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
 });
 
-/** Variables whose values are keys: an error names them and never shows the value. */
-const SECRETS = new Set(['COLLAB_SECRET', 'COLLAB_PREVIOUS_SECRETS']);
+/** Variables whose values are keys or tokens: an error names them and never shows the value. */
+const SECRETS = new Set(['COLLAB_SECRET', 'COLLAB_PREVIOUS_SECRETS', 'CREATE_TOKEN', 'METRICS_TOKEN']);
 /** Variables holding URLs, which may carry a password (in the user part, or as a query parameter). */
 const URLS = new Set(['REDIS_URL', 'DATABASE_URL', 'PUBLIC_URL']);
 
@@ -159,6 +206,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   if (cluster && !vars.COLLAB_SECRET) {
     throw new ConfigError('COLLAB_SECRET is required in cluster mode: every instance must sign links with the same key');
   }
+  if (!vars.ALLOW_ANONYMOUS_CREATE && !vars.CREATE_TOKEN) {
+    throw new ConfigError('CREATE_TOKEN is required when ALLOW_ANONYMOUS_CREATE is false: nobody could create documents');
+  }
+  if (vars.ALLOW_ANONYMOUS_CREATE && vars.CREATE_TOKEN) {
+    throw new ConfigError('CREATE_TOKEN has no effect while ALLOW_ANONYMOUS_CREATE is true: set ALLOW_ANONYMOUS_CREATE=false');
+  }
   if (vars.COLLAB_PREVIOUS_SECRETS.length > 0 && !vars.COLLAB_SECRET) {
     throw new ConfigError('COLLAB_SECRET is required with COLLAB_PREVIOUS_SECRETS: it is the key that signs new links');
   }
@@ -184,6 +237,21 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       docsPerMinute: vars.DOCS_RATE_LIMIT,
       maxFileBytes: vars.MAX_FILE_BYTES,
       filesPerMinute: vars.FILES_RATE_LIMIT,
+      maxConnectionsPerAddress: vars.MAX_CONNECTIONS_PER_ADDRESS,
+      maxDocBytes: vars.MAX_DOC_BYTES,
+      maxDocItems: vars.MAX_DOC_ITEMS,
+      maxPresenceClients: vars.MAX_PRESENCE_CLIENTS,
+      maxDocPresenceBytes: vars.MAX_DOC_PRESENCE_BYTES,
+      maxAwarenessDepth: vars.MAX_AWARENESS_DEPTH,
+      maxHeldBytes: vars.MAX_HELD_BYTES,
+      maxConcurrentExports: vars.MAX_CONCURRENT_EXPORTS,
+      syncRequestsPerMinute: vars.SYNC_RATE_LIMIT,
+      clientIdGraceMs: vars.CLIENT_ID_GRACE_S * 1000,
+    }),
+    access: Object.freeze({
+      allowAnonymousCreate: vars.ALLOW_ANONYMOUS_CREATE,
+      createToken: vars.CREATE_TOKEN,
+      metricsToken: vars.METRICS_TOKEN,
     }),
     history: Object.freeze({
       intervalMs: vars.HISTORY_INTERVAL_S * 1000,

@@ -102,7 +102,8 @@ export async function assembleServer(config: Config, options: StartOptions = {})
     docsLimiter: createRateLimiter(config.limits.docsPerMinute),
     filesLimiter: createRateLimiter(config.limits.filesPerMinute),
     maxFileBytes: config.limits.maxFileBytes,
-    client: createClientInfo(config.trustedProxies, config.allowedOrigins),
+    client: createClientInfo(config.trustedProxies, config.allowedOrigins, config.publicUrl),
+    accessConfig: config.access,
     publicUrl: config.publicUrl,
     editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR,
   };

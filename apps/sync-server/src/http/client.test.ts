@@ -9,18 +9,18 @@ const request = (forwardedFor?: string, peer = '10.0.0.1') => ({
 
 describe('the client address', () => {
   it('is the socket’s peer when no proxy is trusted, whatever X-Forwarded-For says', () => {
-    expect(createClientInfo(0, []).address(request('203.0.113.7'))).toBe('10.0.0.1');
+    expect(createClientInfo(0, [], 'http://localhost:1234').address(request('203.0.113.7'))).toBe('10.0.0.1');
   });
 
   it('is the entry the trusted proxy wrote (the right-most), not what the client wrote before it', () => {
-    const oneProxy = createClientInfo(1, []);
+    const oneProxy = createClientInfo(1, [], 'http://localhost:1234');
     expect(oneProxy.address(request('203.0.113.7'))).toBe('203.0.113.7');
     expect(oneProxy.address(request('198.51.100.1, 203.0.113.7'))).toBe('203.0.113.7');
     expect(oneProxy.address(request('forged, also-forged,203.0.113.7 '))).toBe('203.0.113.7');
   });
 
   it('is the n-th entry from the right behind n proxies', () => {
-    const twoProxies = createClientInfo(2, []);
+    const twoProxies = createClientInfo(2, [], 'http://localhost:1234');
     expect(twoProxies.address(request('forged, 203.0.113.7, 192.0.2.10'))).toBe('203.0.113.7');
     expect(twoProxies.address(request('203.0.113.7, 192.0.2.10'))).toBe('203.0.113.7');
     // Fewer entries than proxies: the left-most.
@@ -28,7 +28,7 @@ describe('the client address', () => {
   });
 
   it('is the socket’s peer when a trusted proxy sent no X-Forwarded-For', () => {
-    expect(createClientInfo(1, []).address(request(undefined))).toBe('10.0.0.1');
-    expect(createClientInfo(1, []).address(request(' , '))).toBe('10.0.0.1');
+    expect(createClientInfo(1, [], 'http://localhost:1234').address(request(undefined))).toBe('10.0.0.1');
+    expect(createClientInfo(1, [], 'http://localhost:1234').address(request(' , '))).toBe('10.0.0.1');
   });
 });

@@ -6,6 +6,12 @@ export interface ClientInfo {
   address(c: { env: unknown; req: { header(name: string): string | undefined } }): string;
   /** Whether a browser on `origin` may use the server; requests without an Origin (non-browsers) may. */
   originAllowed(origin: string | undefined): boolean;
+  /**
+   * Whether a browser on `origin` may create documents: one of ALLOWED_ORIGINS when set, else only the
+   * server's own pages (the origin of the request's Host, or of PUBLIC_URL). Creating needs no token, so
+   * without this any website could have its visitors' browsers create documents here.
+   */
+  creationAllowed(origin: string | undefined, host: string | undefined): boolean;
 }
 
 /**
@@ -15,7 +21,8 @@ export interface ClientInfo {
  * wrote, `trustedProxies` from the right. A header with fewer entries has the left-most, which a trusted
  * proxy wrote as well when the count is right.
  */
-export function createClientInfo(trustedProxies: number, allowedOrigins: readonly string[]): ClientInfo {
+export function createClientInfo(trustedProxies: number, allowedOrigins: readonly string[], publicUrl: string): ClientInfo {
+  const publicOrigin = new URL(publicUrl).origin;
   return {
     address(c) {
       const hops = trustedProxies > 0 ? forwardedFor(c.req.header('x-forwarded-for')) : [];
@@ -23,6 +30,11 @@ export function createClientInfo(trustedProxies: number, allowedOrigins: readonl
       return hops[Math.max(0, hops.length - trustedProxies)] ?? peer;
     },
     originAllowed: (origin) => allowedOrigins.length === 0 || origin === undefined || allowedOrigins.includes(origin),
+    creationAllowed(origin, host) {
+      if (origin === undefined) return true;
+      if (allowedOrigins.length > 0) return allowedOrigins.includes(origin);
+      return origin === publicOrigin || (URL.canParse(origin) && new URL(origin).host === host);
+    },
   };
 }
 

@@ -4,7 +4,10 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { AccessControl } from '../access/access-control.js';
+import { isSharedToken } from '../auth/shared-token.js';
 import type { Tokens } from '../auth/tokens.js';
+import type { Access } from '../config.js';
+import { bearerToken } from './bearer.js';
 import type { ClientInfo } from './client.js';
 import { readJsonBody, smallBody } from './json-body.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -18,6 +21,8 @@ export interface DocsDeps {
   docsLimiter: RateLimiter;
   client: ClientInfo;
   now: () => number;
+  /** Who may create documents (ALLOW_ANONYMOUS_CREATE, CREATE_TOKEN). */
+  accessConfig: Pick<Access, 'allowAnonymousCreate' | 'createToken'>;
 }
 
 /** A fresh document id: 128 random bits, URL-safe, matching the id pattern the endpoint admits. */
@@ -33,9 +38,15 @@ const createRequest = z
  * `POST /api/docs`: a new document and its three links. Whoever holds the owner token owns the document: it
  * can reset links, turn the view link off, set expiries and delete the document.
  */
-export function docsRoutes({ store, tokens, access, publicUrl, docsLimiter, client, now }: DocsDeps): Hono {
+export function docsRoutes({ store, tokens, access, publicUrl, docsLimiter, client, now, accessConfig }: DocsDeps): Hono {
   return new Hono().post('/api/docs', smallBody(), async (c) => {
-    if (!client.originAllowed(c.req.header('origin'))) throw new HTTPException(403, { message: 'origin not allowed' });
+    if (!client.creationAllowed(c.req.header('origin'), c.req.header('host'))) {
+      throw new HTTPException(403, { message: 'origin not allowed' });
+    }
+    const { allowAnonymousCreate, createToken } = accessConfig;
+    if (!allowAnonymousCreate && !isSharedToken(bearerToken(c.req.header('authorization')), createToken!)) {
+      throw new HTTPException(401, { message: 'creating documents needs this server’s create token (Authorization: Bearer)' });
+    }
     if (!docsLimiter.allow(client.address(c))) {
       throw new HTTPException(429, { message: 'too many documents created from this address; try again in a minute' });
     }
