@@ -85,6 +85,7 @@ export async function assembleServer(config: Config, options: StartOptions = {})
     metrics,
     health,
     history: { versions: store.versions, ...config.history, clock: historyClock, logger },
+    limits: config.limits,
     unloadGraceMs: options.unloadGraceMs,
   });
   const now = options.clock ?? Date.now;

@@ -24,7 +24,7 @@ describe('presence shared with the other processes of a cluster', () => {
       local.send(encodeAwareness(presence.updateOf(clientIds)));
       cluster.changed(clientIds, from);
     });
-    const cluster = new SharedPresence('doc', presence, bus, createLogger('silent'));
+    const cluster = new SharedPresence('doc', presence, bus, createLogger('silent'), 16);
     presence.addPeer(local);
     cleanup.push(() => {
       cluster.destroy();
@@ -35,12 +35,12 @@ describe('presence shared with the other processes of a cluster', () => {
 
   it('publishes what this process’s peers change, merged per tick, and never what came from another process', async () => {
     const { presence, cluster, published, local } = setup();
-    const receive = (update: Uint8Array) => presence.receive(local, update, parseAwarenessUpdate(update));
+    const receive = (update: Uint8Array) => presence.receive(local, update, parseAwarenessUpdate(update, 16));
     receive(stateOf(1, 1, { caret: 1 }));
     receive(stateOf(3, 1, { caret: 7 }));
     receive(stateOf(1, 2, { caret: 2 }));
     await waitFor('the first batch on the bus', () => published.length === 1);
-    expect(parseAwarenessUpdate(published[0]!)).toEqual([
+    expect(parseAwarenessUpdate(published[0]!, 16)).toEqual([
       { clientId: 1, clock: 2, state: { caret: 2 } },
       { clientId: 3, clock: 1, state: { caret: 7 } },
     ]);
@@ -50,16 +50,16 @@ describe('presence shared with the other processes of a cluster', () => {
     // The next local change is the event that would carry the remote one along, were it published.
     receive(stateOf(1, 3, { caret: 3 }));
     await waitFor('the next batch on the bus', () => published.length === 2);
-    expect(parseAwarenessUpdate(published[1]!).map((entry) => entry.clientId)).toEqual([1]);
+    expect(parseAwarenessUpdate(published[1]!, 16).map((entry) => entry.clientId)).toEqual([1]);
   });
 
   it('answers a query with this process’s own states only', () => {
     const { presence, cluster, local } = setup();
     const mine = stateOf(1, 1, { name: 'local' });
-    presence.receive(local, mine, parseAwarenessUpdate(mine));
+    presence.receive(local, mine, parseAwarenessUpdate(mine, 16));
     cluster.receiveRemoteAwareness('other-process', stateOf(2, 1, { name: 'remote' }));
     const own = cluster.localAwareness();
-    expect(own && parseAwarenessUpdate(own).map((e) => e.clientId)).toEqual([1]);
+    expect(own && parseAwarenessUpdate(own, 16).map((e) => e.clientId)).toEqual([1]);
   });
 
   it('removes the users of a process that is gone, for every local peer', () => {

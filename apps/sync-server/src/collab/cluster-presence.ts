@@ -29,6 +29,8 @@ export class SharedPresence implements ClusterPresence {
     private readonly presence: Presence,
     private readonly bus: PresenceBus,
     private readonly logger: Logger,
+    /** MAX_AWARENESS_DEPTH: the other processes check it too, but a state is parsed here again. */
+    private readonly maxAwarenessDepth: number,
   ) {
     this.outgoing = new PresenceBatch((clientIds) => this.bus.publish(this.docId, this.presence.updateOf(clientIds)));
   }
@@ -42,7 +44,7 @@ export class SharedPresence implements ClusterPresence {
   receiveRemoteAwareness(processId: string, update: Uint8Array): void {
     let entries: AwarenessEntry[];
     try {
-      entries = parseAwarenessUpdate(update);
+      entries = parseAwarenessUpdate(update, this.maxAwarenessDepth);
     } catch (err) {
       this.logger.warn({ err, docId: this.docId, processId }, 'ignoring unreadable presence from another process');
       return;

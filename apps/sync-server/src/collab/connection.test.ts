@@ -66,7 +66,7 @@ describe('a connection', () => {
     control = controlStore(store);
     metrics = createMetrics();
     const logger = createLogger('silent');
-    rooms = createRooms({ store, logger, metrics, health: createHealth(), presenceBus: singleProcess, unloadGraceMs: 10 });
+    rooms = createRooms({ store, logger, metrics, health: createHealth(), presenceBus: singleProcess, limits: loadConfig({}).limits, unloadGraceMs: 10 });
   });
   afterEach(async () => {
     vi.useRealTimers();

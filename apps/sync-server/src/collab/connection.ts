@@ -149,7 +149,7 @@ export class Connection implements Peer {
   private handle(room: Room, data: Uint8Array): void {
     let message: ClientMessage;
     try {
-      message = decodeMessage(data);
+      message = decodeMessage(data, this.deps.limits);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       return this.reject('malformed', CloseCode.BadRequest, err.message);

@@ -7,7 +7,7 @@ import { type AwarenessEntry, encodeAwarenessEntries, parseAwarenessUpdate } fro
 /** An awareness update of one client's state, as a client sends it, with its parsed entries. */
 function awarenessOf(clientId: number, clock: number, state: unknown): [Uint8Array, AwarenessEntry[]] {
   const update = encodeAwarenessEntries([{ clientId, clock, state }]);
-  return [update, parseAwarenessUpdate(update)];
+  return [update, parseAwarenessUpdate(update, 16)];
 }
 
 /** A presence whose changes are recorded: who made each change and which client ids it touched. */
@@ -21,7 +21,7 @@ const statesIn = (frame: Uint8Array | null) => {
   if (!frame) return new Map();
   const read = readServerFrame(frame);
   if (read.kind !== 'awareness') throw new Error(`expected an awareness frame, got ${read.kind}`);
-  return new Map(parseAwarenessUpdate(read.update).map((entry) => [entry.clientId, entry.state]));
+  return new Map(parseAwarenessUpdate(read.update, 16).map((entry) => [entry.clientId, entry.state]));
 };
 
 describe('presence', () => {
@@ -56,7 +56,7 @@ describe('presence', () => {
       { clientId: 1, clock: 7, state: { name: 'not Ada' } },
       { clientId: 2, clock: 1, state: { name: 'Eve' } },
     ]);
-    presence.receive(eve, both, parseAwarenessUpdate(both));
+    presence.receive(eve, both, parseAwarenessUpdate(both, 16));
     expect(statesIn(presence.currentFrame())).toEqual(
       new Map<number, unknown>([
         [1, { name: 'Ada' }],
@@ -78,7 +78,7 @@ describe('presence', () => {
     presence.removePeer(ada);
     expect(changes.at(-1)?.clients).toEqual([1]);
     // Its removal: the last clock with no state, which the stock client takes as "gone".
-    expect(parseAwarenessUpdate(presence.updateOf([1]))).toEqual([{ clientId: 1, clock: 1, state: null }]);
+    expect(parseAwarenessUpdate(presence.updateOf([1]), 16)).toEqual([{ clientId: 1, clock: 1, state: null }]);
     expect(presence.currentFrame()).toBeNull();
     presence.receive(eve, ...awarenessOf(1, 2, { name: 'Ada, reconnected through eve' }));
     expect(statesIn(presence.currentFrame()).get(1)).toEqual({ name: 'Ada, reconnected through eve' });
@@ -91,7 +91,7 @@ describe('presence', () => {
     presence.receive(ada, ...awarenessOf(1, 1, { caret: 1 }));
     presence.receive(ada, ...awarenessOf(2, 1, { caret: 5 }));
     presence.receive(ada, ...awarenessOf(1, 2, { caret: 2 }));
-    expect(parseAwarenessUpdate(presence.updateOf([1, 2]))).toEqual([
+    expect(parseAwarenessUpdate(presence.updateOf([1, 2]), 16)).toEqual([
       { clientId: 1, clock: 2, state: { caret: 2 } },
       { clientId: 2, clock: 1, state: { caret: 5 } },
     ]);
@@ -105,7 +105,7 @@ describe('presence', () => {
     presence.receive(ada, ...awarenessOf(1, 1, { name: 'Ada' }));
     presence.receive(eve, ...awarenessOf(2, 1, { name: 'Eve' }));
     const adaOnly = presence.statesOf((peer) => peer === ada);
-    expect(adaOnly && parseAwarenessUpdate(adaOnly).map((e) => e.state)).toEqual([{ name: 'Ada' }]);
+    expect(adaOnly && parseAwarenessUpdate(adaOnly, 16).map((e) => e.state)).toEqual([{ name: 'Ada' }]);
     expect(presence.statesOf(() => false)).toBeNull();
   });
 });

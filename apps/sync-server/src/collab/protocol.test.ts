@@ -12,6 +12,8 @@ import {
   encodeUpdate,
 } from './protocol.js';
 
+const decode = (bytes: Uint8Array) => decodeMessage(bytes, { maxAwarenessDepth: 8 });
+
 const docWith = (text: string) => {
   const doc = new Y.Doc();
   doc.getText('t').insert(0, text);
@@ -21,15 +23,15 @@ const docWith = (text: string) => {
 describe('decodeMessage', () => {
   it('reads what a stock client sends', () => {
     const doc = docWith('hi');
-    expect(decodeMessage(encodeSyncStep1(doc))).toEqual({ kind: 'sync-step1', stateVector: Y.encodeStateVector(doc) });
+    expect(decode(encodeSyncStep1(doc))).toEqual({ kind: 'sync-step1', stateVector: Y.encodeStateVector(doc) });
     const update = Y.encodeStateAsUpdate(doc);
-    expect(decodeMessage(encodeUpdate(update))).toEqual({ kind: 'update', update, empty: false, step2: false });
-    expect(decodeMessage(encodeSyncStep2(new Y.Doc(), new Uint8Array([0])))).toMatchObject({ kind: 'update', empty: true, step2: true });
-    expect(decodeMessage(Uint8Array.of(MessageType.QueryAwareness))).toEqual({ kind: 'query-awareness' });
+    expect(decode(encodeUpdate(update))).toEqual({ kind: 'update', update, empty: false, step2: false });
+    expect(decode(encodeSyncStep2(new Y.Doc(), new Uint8Array([0])))).toMatchObject({ kind: 'update', empty: true, step2: true });
+    expect(decode(Uint8Array.of(MessageType.QueryAwareness))).toEqual({ kind: 'query-awareness' });
 
     const awareness = new awarenessProtocol.Awareness(doc);
     awareness.setLocalStateField('user', { name: 'Ada' });
-    const message = decodeMessage(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID])));
+    const message = decode(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID])));
     expect(message).toMatchObject({ kind: 'awareness', entries: [{ clientId: doc.clientID, state: { user: { name: 'Ada' } } }] });
     awareness.destroy();
   });
@@ -38,7 +40,7 @@ describe('decodeMessage', () => {
     const doc = docWith('abc');
     const before = Y.encodeStateVector(doc);
     doc.getText('t').delete(0, 1);
-    const message = decodeMessage(encodeUpdate(Y.encodeStateAsUpdate(doc, before)));
+    const message = decode(encodeUpdate(Y.encodeStateAsUpdate(doc, before)));
     expect(message).toMatchObject({ kind: 'update', empty: false });
   });
 
@@ -48,9 +50,22 @@ describe('decodeMessage', () => {
     ['a sync message with no payload', [MessageType.Sync, 2]],
     ['a state vector that is not one', [MessageType.Sync, 0, 2, 0xff, 0xff]],
     ['a length past the end', [MessageType.Sync, 2, 50, 0, 0]],
-    ['an update of garbage', [MessageType.Sync, 2, 4, 9, 9, 9, 9]],
   ])('refuses %s with a ProtocolError', (_name, bytes) => {
-    expect(() => decodeMessage(Uint8Array.from(bytes))).toThrow(ProtocolError);
+    expect(() => decode(Uint8Array.from(bytes))).toThrow(ProtocolError);
+  });
+
+  it('leaves an update unread (a view link’s is refused unread; an edit link’s is read against the document)', () => {
+    const garbage = Uint8Array.of(9, 9, 9, 9);
+    expect(decode(Uint8Array.of(MessageType.Sync, 2, 4, ...garbage))).toEqual({ kind: 'update', update: garbage, empty: false, step2: false });
+  });
+
+  it('refuses a presence state nested deeper than the limit, before parsing it', () => {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarString(e, `{"a":${'['.repeat(8)}${']'.repeat(8)}}`);
+    expect(() => decode(encodeAwareness(encoding.toUint8Array(e)))).toThrow(/nested deeper than 8 levels/);
   });
 
   it('refuses an awareness entry whose state is not JSON', () => {
@@ -59,6 +74,6 @@ describe('decodeMessage', () => {
     encoding.writeVarUint(e, 1);
     encoding.writeVarUint(e, 1);
     encoding.writeVarString(e, '{nope');
-    expect(() => decodeMessage(encodeAwareness(encoding.toUint8Array(e)))).toThrow(ProtocolError);
+    expect(() => decode(encodeAwareness(encoding.toUint8Array(e)))).toThrow(ProtocolError);
   });
 });

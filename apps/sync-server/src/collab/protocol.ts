@@ -7,6 +7,7 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { jsonDepth } from './update-format.js';
 
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
 const SyncType = {
@@ -42,7 +43,10 @@ export type ClientMessage =
   | { kind: 'sync-step1'; stateVector: Uint8Array }
   /**
    * Sync step 2 and incremental updates both carry a Yjs update to store and apply; `step2` tells the
-   * client's answer to the server's sync step 1 apart.
+   * client's answer to the server's sync step 1 apart. The update is not parsed here: a view link's is
+   * refused unread, an edit link's is read against the document (`update-format.ts`, `update-guard.ts`).
+   * `empty`: the update Yjs writes when there is nothing to send, every client's answer when it has
+   * nothing new.
    */
   | { kind: 'update'; update: Uint8Array; empty: boolean; step2: boolean }
   | { kind: 'awareness'; update: Uint8Array; entries: AwarenessEntry[] }
@@ -54,12 +58,17 @@ export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
 }
 
-/** Decodes and validates one client message: every byte must be accounted for, every update must parse. */
-export function decodeMessage(bytes: Uint8Array): ClientMessage {
+export interface DecodeOptions {
+  /** Deepest nesting of arrays and objects allowed in a presence state. */
+  maxAwarenessDepth: number;
+}
+
+/** Decodes and validates one client message: every byte must be accounted for. */
+export function decodeMessage(bytes: Uint8Array, options: DecodeOptions): ClientMessage {
   const decoder = decoding.createDecoder(bytes);
   let message: ClientMessage;
   try {
-    message = readMessage(decoder);
+    message = readMessage(decoder, options);
   } catch (err) {
     if (err instanceof ProtocolError) throw err;
     throw new ProtocolError(`malformed message: ${(err as Error).message}`, { cause: err });
@@ -68,14 +77,14 @@ export function decodeMessage(bytes: Uint8Array): ClientMessage {
   return message;
 }
 
-function readMessage(decoder: decoding.Decoder): ClientMessage {
+function readMessage(decoder: decoding.Decoder, { maxAwarenessDepth }: DecodeOptions): ClientMessage {
   const type = decoding.readVarUint(decoder);
   switch (type) {
     case MessageType.Sync:
       return readSyncMessage(decoder);
     case MessageType.Awareness: {
       const update = readBytes(decoder);
-      return { kind: 'awareness', update, entries: parseAwarenessUpdate(update) };
+      return { kind: 'awareness', update, entries: parseAwarenessUpdate(update, maxAwarenessDepth) };
     }
     case MessageType.QueryAwareness:
       return { kind: 'query-awareness' };
@@ -98,10 +107,7 @@ function readSyncMessage(decoder: decoding.Decoder): ClientMessage {
       return { kind: 'sync-step1', stateVector: payload };
     case SyncType.Step2:
     case SyncType.Update: {
-      // Parsing every struct here is what keeps a corrupt update out of the store: stored, it would
-      // poison every later load of the document.
-      const { structs, ds } = Y.decodeUpdate(payload);
-      const empty = structs.length === 0 && ds.clients.size === 0;
+      const empty = payload.length === 2 && payload[0] === 0 && payload[1] === 0;
       return { kind: 'update', update: payload, empty, step2: syncType === SyncType.Step2 };
     }
     default:
@@ -118,15 +124,21 @@ function readBytes(decoder: decoding.Decoder): Uint8Array {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Validates an awareness update completely before anything is applied, so a broken one changes nothing. */
-export function parseAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+/**
+ * Validates an awareness update completely before anything is applied, so a broken one changes nothing.
+ * States nested deeper than `maxDepth` are refused before they are parsed: re-encoding one (for every
+ * newcomer) would overflow the stack.
+ */
+export function parseAwarenessUpdate(update: Uint8Array, maxDepth: number): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
   const entries: AwarenessEntry[] = [];
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
-    const state = JSON.parse(utf8.decode(readBytes(decoder))) as unknown;
+    const json = utf8.decode(readBytes(decoder));
+    if (jsonDepth(json) > maxDepth) throw new ProtocolError(`presence state nested deeper than ${maxDepth} levels`);
+    const state = JSON.parse(json) as unknown;
     // Peers' editors read these states as objects; anything else would break them, not just this sender.
     if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
       throw new ProtocolError('awareness state must be an object or null');

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { type DocStore, openStore } from '@collab/persistence';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { loadConfig } from '../config.js';
 import { createHealth } from '../health.js';
 import { createLogger, createMetrics } from '../observability.js';
 import { type StoreControl, controlStore } from '../test/controlled-store.js';
@@ -42,6 +43,7 @@ describe('a room', () => {
       metrics: createMetrics(),
       health: createHealth(),
       presenceBus: singleProcess,
+      limits: loadConfig({}).limits,
       onBroken: () => void broken++,
     });
   }

@@ -1,5 +1,6 @@
 import type { DocStore } from '@collab/persistence';
 import type * as Y from 'yjs';
+import type { Limits } from '../config.js';
 import type { Health } from '../health.js';
 import { type HistoryDeps, VersionCutter } from './version-cutter.js';
 import type { Logger, Metrics } from '../observability.js';
@@ -31,6 +32,7 @@ export interface RoomDeps {
   presenceBus: PresenceBus;
   /** Cuts versions of the document as it is edited; none without. */
   history?: HistoryDeps;
+  limits: Limits;
   /**
    * Called once if the write path failed in a way nothing was prepared for (a bug; a failing store or a
    * bad update only closes writers): every peer has been closed with 4503, and the registry drops the room.
@@ -68,7 +70,7 @@ export class Room {
       const frame = encodeAwareness(this.presence.updateOf(clientIds));
       for (const peer of this.peers) peer.send(frame);
     });
-    this.cluster = new SharedPresence(id, this.presence, deps.presenceBus, deps.logger);
+    this.cluster = new SharedPresence(id, this.presence, deps.presenceBus, deps.logger, deps.limits.maxAwarenessDepth);
     this.versions = deps.history
       ? new VersionCutter(id, deps.history, {
           lend: (read) => this.readStored(read),

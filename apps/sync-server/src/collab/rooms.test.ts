@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { type DocStore, openStore } from '@collab/persistence';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { loadConfig } from '../config.js';
 import { createHealth } from '../health.js';
 import { createLogger, createMetrics } from '../observability.js';
 import { makeTempDir } from '../test/helpers.js';
@@ -30,6 +31,7 @@ describe('the room registry', () => {
       logger: createLogger('silent'),
       metrics: createMetrics(),
       health: createHealth(),
+      limits: loadConfig({}).limits,
       unloadGraceMs: 1_000,
     });
   });

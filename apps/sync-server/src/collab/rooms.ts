@@ -1,5 +1,6 @@
 import type { DocStore, OpenDoc } from '@collab/persistence';
 import type * as Y from 'yjs';
+import type { Limits } from '../config.js';
 import type { Health } from '../health.js';
 import type { HistoryDeps } from './version-cutter.js';
 import type { Logger, Metrics } from '../observability.js';
@@ -43,6 +44,7 @@ export interface RoomsOptions {
   presenceBus: PresenceBus;
   /** Version history: each room cuts versions as it is edited. */
   history?: HistoryDeps;
+  limits: Limits;
   /** How long an empty room stays loaded, so that a reload or a quick reconnect does not load it again. */
   unloadGraceMs?: number;
 }
@@ -54,6 +56,7 @@ export function createRooms({
   health,
   presenceBus,
   history,
+  limits,
   unloadGraceMs = 2_000,
 }: RoomsOptions): Rooms {
   /** Rooms loaded or loading, by document id. */
@@ -75,6 +78,7 @@ export function createRooms({
       metrics,
       health,
       history,
+      limits,
       // A broken room is dropped at once, without compaction: the next join loads what the store holds.
       onBroken: (broken) => void unload(broken, { compact: false }),
     });

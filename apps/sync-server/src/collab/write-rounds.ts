@@ -6,6 +6,7 @@ import { type Applied, type Batch, mergeIntoBatches } from './batches.js';
 import type { Peer } from './peer.js';
 import { CloseCode, encodeUpdate } from './protocol.js';
 import { StoredDoc } from './stored-doc.js';
+import { type UpdateBudget, judgeUpdate } from './update-check.js';
 
 /** Transaction origin of updates another server process stored: relayed to every peer, not stored again. */
 const REMOTE_ORIGIN = Symbol('remote');
@@ -34,6 +35,8 @@ export interface WriteRoundsDeps {
   health: Health;
   /** The room's peers, who receive what is stored. */
   peers: ReadonlySet<Peer>;
+  /** What one client's update may cost and leave behind. */
+  limits: UpdateBudget;
   /** Called once if a round fails in a way nothing was prepared for (a bug): the room is dropped. */
   onBroken(reason: string): void;
   /** Called after a round stored what these peers sent (not what other processes stored). */
@@ -207,8 +210,11 @@ export class WriteRounds {
 
   /** Applies a round's updates; false if Yjs failed midway through one (its sender is closed with 4400). */
   private apply(received: readonly Received[], applied: Applied[]): boolean {
+    const refused = new Set<Peer>();
     for (const entry of received) {
       const { origin } = entry;
+      // The server's own changes (a restore) are not a client's: only clients' updates are judged.
+      if ('update' in entry && origin !== REMOTE_ORIGIN && !this.judge(origin, entry.update, refused)) continue;
       try {
         if ('change' in entry) this.stored.change(entry.change, origin, applied);
         else this.stored.apply(entry.update, origin, applied);
@@ -227,6 +233,21 @@ export class WriteRounds {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a peer's update may be applied to the doc as it is now (after the updates before it in this
+   * round). A refused one closes its sender, and the sender's later updates of the round are skipped.
+   */
+  private judge(origin: Peer, update: Uint8Array, refused: Set<Peer>): boolean {
+    if (refused.has(origin)) return false;
+    const judgement = judgeUpdate(this.stored.doc, update, this.deps.limits);
+    if (judgement.accepted) return true;
+    refused.add(origin);
+    this.deps.metrics.rejectedMessages.inc({ reason: judgement.metric });
+    this.deps.logger.warn({ docId: this.deps.docId, reason: judgement.reason }, 'closing connection: update refused');
+    origin.close(judgement.code, judgement.reason);
+    return false;
   }
 
   private async persist(batches: Batch[], applied: Applied[]): Promise<boolean> {
