@@ -138,7 +138,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     metrics,
     limits,
-    connectionLimits: createConnectionLimits(limits.maxConnections, limits.maxConnectionsPerDocument),
+    connectionLimits: createConnectionLimits(limits),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -77,7 +77,7 @@ describe('a connection', () => {
 
   function connect(role: 'edit' | 'view' = 'edit', limits: Partial<Limits> = {}) {
     const socket = recordingSocket();
-    const connection = new Connection(socket as ConnectionSocket, 'doc', role, {
+    const connection = new Connection(socket as ConnectionSocket, 'doc', role, '127.0.0.1', {
       rooms,
       logger: createLogger('silent'),
       metrics,

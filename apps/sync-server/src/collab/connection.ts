@@ -49,6 +49,8 @@ export class Connection implements Peer {
     private readonly socket: ConnectionSocket,
     readonly docId: string,
     readonly role: Role,
+    /** The client's address (see `ClientInfo.address`), for the rules that tell users apart by it. */
+    readonly address: string,
     private readonly deps: ConnectionDeps,
     /** The name this connection's presence must carry (a token's `name` claim), if any. */
     private readonly presenceName?: string,

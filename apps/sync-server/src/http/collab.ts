@@ -72,6 +72,11 @@ export function acceptCollabSockets(server: Server, wss: WebSocketServer, deps: 
     if (!url.pathname.startsWith(PREFIX)) return refuseUpgrade(socket, '404 Not Found');
     const docId = decodedOrEmpty(url.pathname.slice(PREFIX.length));
     const revocable = new Revocable();
+    const address = client.address({ env: { incoming: request }, req: { header: (name) => firstValue(request.headers[name]) } });
+    // Checked before admission, which costs a signature check: a flood from one address stops here.
+    if (connectionLimits.addressFull(address)) {
+      return upgrade((ws) => ws.close(CloseCode.Unavailable, 'too many connections from this address'));
+    }
     const admitted = client.originAllowed(request.headers.origin)
       ? admit(deps, docId, url.searchParams.get('token') ?? undefined, revocable.revoke)
       : Promise.reject(new Refusal(CloseCode.Forbidden, 'origin not allowed'));
@@ -80,7 +85,7 @@ export function acceptCollabSockets(server: Server, wss: WebSocketServer, deps: 
         // Whatever ends the socket (a refused upgrade, a limit, the peer, a revocation), the grant is no longer held.
         if (socket.destroyed) return release();
         socket.once('close', release);
-        upgrade((ws) => open(ws, grant, revocable));
+        upgrade((ws) => open(ws, grant, revocable, address));
       },
       (err: unknown) => {
         if (!(err instanceof Refusal)) {
@@ -104,17 +109,17 @@ export function acceptCollabSockets(server: Server, wss: WebSocketServer, deps: 
     }
   });
 
-  function open(ws: WebSocket, grant: Grant, revocable: Revocable): void {
+  function open(ws: WebSocket, grant: Grant, revocable: Revocable, address: string): void {
     const { docId } = grant;
-    const full = connectionLimits.acquire(docId);
+    const full = connectionLimits.acquire(docId, address);
     if (full) return ws.close(CloseCode.Unavailable, full);
     heartbeat.watch(ws);
-    const connection = new Connection(ws, docId, grant.role, deps, grant.name);
+    const connection = new Connection(ws, docId, grant.role, address, deps, grant.name);
     revocable.attach(connection);
     ws.on('error', (err: Error) => connection.socketFailed(err));
     ws.on('message', (data: Buffer, isBinary: boolean) => connection.receive(isBinary ? data : data.toString()));
     ws.once('close', (code: number) => {
-      connectionLimits.release(docId);
+      connectionLimits.release(docId, address);
       connection.closedBySocket(code);
     });
   }
@@ -131,6 +136,10 @@ function decodedOrEmpty(segment: string): string {
 
 function refuseUpgrade(socket: Duplex, status: string): void {
   if (!socket.destroyed) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function firstValue(header: string | string[] | undefined): string | undefined {
+  return Array.isArray(header) ? header[0] : header;
 }
 
 function ignore(): void {}

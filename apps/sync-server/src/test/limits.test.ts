@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import {
   type TestClient,
   type TestServer,
@@ -54,6 +55,35 @@ describe('limits on what one client may cost', () => {
     await waitFor('the server to count two connections', async () => (await readMetric(t.server.url, 'collab_connections')) === 2);
     expect(await admissionOf(url(a))).toBe('accepted');
     for (const s of [first[1]!, other]) s.socket.close();
+  });
+
+  it('caps sockets per client address with 4503, telling addresses apart behind a trusted proxy', async () => {
+    t = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '2', TRUST_PROXY: 'true' });
+    const { id, editToken } = await t.createDoc();
+    const url = `${t.collabUrl}/${id}?token=${editToken}`;
+    const from = (address: string) => {
+      const socket = new WebSocket(url, { headers: { 'X-Forwarded-For': address } });
+      socket.on('error', () => {});
+      return {
+        socket,
+        opened: new Promise<void>((resolve) => socket.once('open', () => resolve())),
+        closed: new Promise<number>((resolve) => socket.once('close', (code) => resolve(code))),
+      };
+    };
+    const office = [from('203.0.113.7'), from('203.0.113.7')];
+    await Promise.all(office.map((s) => s.opened));
+    expect(await from('203.0.113.7').closed).toBe(4503);
+    const elsewhere = from('198.51.100.1');
+    await elsewhere.opened;
+    office[0]!.socket.close();
+    await office[0]!.closed;
+    await waitFor('the freed place', async () => {
+      const retry = from('203.0.113.7');
+      const result = await Promise.race([retry.closed.then(() => false), retry.opened.then(() => new Promise<boolean>((r) => setTimeout(() => r(true), 100)))]);
+      retry.socket.close();
+      return result;
+    });
+    for (const s of [office[1]!, elsewhere]) s.socket.close();
   });
 
   it('keeps one connection from changing or erasing another user’s presence', async () => {
