@@ -4,6 +4,7 @@ import type { AccessControl } from './access/access-control.js';
 import type { Tokens } from './auth/tokens.js';
 import type { Rooms } from './collab/rooms.js';
 import type { Access } from './config.js';
+import type { ExportPool } from './export/export-pool.js';
 import type { Health } from './health.js';
 import type { ClientInfo } from './http/client.js';
 import { collabRoutes } from './http/collab.js';
@@ -37,6 +38,7 @@ export interface AppDeps {
   client: ClientInfo;
   /** Who may create documents and read metrics (the configuration's `access`). */
   accessConfig: Access;
+  exports: ExportPool;
   publicUrl: string;
   /** Directory of the built editor (index.html and assets). */
   editorDir: string;

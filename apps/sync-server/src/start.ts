@@ -15,6 +15,7 @@ import { ConfigError, type Config } from './config.js';
 import { createConnectionLimits } from './collab/connection-limits.js';
 import { createHeartbeat } from './collab/heartbeat.js';
 import { createRooms } from './collab/rooms.js';
+import { createExportPool } from './export/export-pool.js';
 import { createHealth } from './health.js';
 import { acceptCollabSockets, createCollabSocketServer } from './http/collab.js';
 import { createClientInfo } from './http/client.js';
@@ -90,6 +91,7 @@ export async function assembleServer(config: Config, options: StartOptions = {})
   });
   const now = options.clock ?? Date.now;
   const access = createAccessControl({ store, bus: backend.accessBus, logger, now });
+  const exports = createExportPool({ size: config.limits.maxConcurrentExports });
   const deps: AppDeps = {
     store,
     rooms,
@@ -105,6 +107,7 @@ export async function assembleServer(config: Config, options: StartOptions = {})
     maxFileBytes: config.limits.maxFileBytes,
     client: createClientInfo(config.trustedProxies, config.allowedOrigins, config.publicUrl),
     accessConfig: config.access,
+    exports,
     publicUrl: config.publicUrl,
     editorDir: options.editorDir ?? DEFAULT_EDITOR_DIR,
   };
@@ -115,6 +118,7 @@ export async function assembleServer(config: Config, options: StartOptions = {})
     app: createApp(deps),
     async release() {
       access.close();
+      await exports.close();
       await backend.closeBus();
       await Promise.all([store.close(), backend.files.close()]);
     },

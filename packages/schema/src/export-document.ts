@@ -7,13 +7,12 @@ import type { JSONContent } from '@tiptap/core';
 import type { Node as ProseMirrorNode, Schema } from '@tiptap/pm/model';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
+import type { ExportFormat } from './export-formats.js';
 import { documentExtensions } from './extensions.js';
 import { ExportImageNode, FILE_SHA, ImageNode } from './image-node.js';
 import { markdownExtensions } from './markdown-safety.js';
 import { CONTENT_FIELD, readTitle } from './y-doc-layout.js';
 
-export const EXPORT_FORMATS = ['json', 'html', 'markdown', 'text'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportedDocument {
   body: string;
@@ -22,9 +21,6 @@ export interface ExportedDocument {
   fileExtension: string;
 }
 
-export function isExportFormat(value: unknown): value is ExportFormat {
-  return typeof value === 'string' && (EXPORT_FORMATS as readonly string[]).includes(value);
-}
 
 /** Where the export finds an image's file: a data: URI (HTML) or an absolute URL (Markdown); undefined if missing. */
 export interface ImageSources {

@@ -67,7 +67,7 @@ export function historyRoutes(deps: HistoryRoutesDeps): Hono {
     .get('/api/docs/:id/versions/:vid', async (c) => {
       const docId = await editedDoc(c.req.param('id'), c.req.header('authorization'));
       const requested = c.req.query('format');
-      const format = requested === YJS_FORMAT ? YJS_FORMAT : await exportFormat(requested);
+      const format = requested === YJS_FORMAT ? YJS_FORMAT : exportFormat(requested);
       const content = await versionContent(docId, c.req.param('vid'));
       if (format === YJS_FORMAT) {
         c.header('Content-Type', 'application/octet-stream');

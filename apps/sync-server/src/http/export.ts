@@ -1,10 +1,11 @@
 import type { DocStore, FileStore } from '@collab/persistence';
-import type * as Schema from '@collab/schema';
+import { EXPORT_FORMATS, type ExportFormat, isExportFormat } from '@collab/schema/export-formats';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import * as Y from 'yjs';
 import { RoomGoneError } from '../collab/room.js';
 import type { Rooms } from '../collab/rooms.js';
+import { ExportFailedError, type ExportPool, type ExportResult, UnexportableError } from '../export/export-pool.js';
 import { ANY_ROLE, type AuthorizeDeps, authorize, checkedDocId } from './authorize.js';
 import { bearerToken } from './bearer.js';
 import { fileUrl } from './files.js';
@@ -14,25 +15,20 @@ export interface ExportDeps extends AuthorizeDeps {
   files: FileStore;
   rooms: Rooms;
   publicUrl: string;
+  exports: ExportPool;
 }
 
 /**
- * The export code (TipTap, ProseMirror, happy-dom) is loaded by the first export, not at start: it is a large
- * share of an idle server's resident memory, and many servers never export anything.
- */
-let schema: Promise<typeof Schema> | undefined;
-const loadSchema = () => (schema ??= import('@collab/schema'));
-
-/**
  * `GET /api/docs/:id/export?format=json|html|markdown|text`, with any role's token as a Bearer header or
- * `?token=`. Renders with the editor's own schema (@collab/schema), from the document as stored.
+ * `?token=`. Renders with the editor's own schema (@collab/schema) in an export worker (`export-pool.ts`),
+ * from the live document when it is loaded: this thread only encodes its state.
  */
 export function exportRoutes(deps: ExportDeps): Hono {
-  const { store, files, rooms, publicUrl } = deps;
-  const render = createRenderer({ files, publicUrl });
+  const { store, rooms } = deps;
+  const render = createRenderer(deps);
   return new Hono().get('/api/docs/:id/export', async (c) => {
     const docId = checkedDocId(c.req.param('id'));
-    const format = await exportFormat(c.req.query('format'));
+    const format = exportFormat(c.req.query('format'));
     await authorize(deps, docId, bearerToken(c.req.header('authorization')) ?? c.req.query('token'), ANY_ROLE);
 
     const { body, contentType, fileExtension, title } = await render(docId, await storedState(docId), format);
@@ -62,52 +58,48 @@ export function exportRoutes(deps: ExportDeps): Hono {
 }
 
 /** The `format` of an export request (default json); 400 for one the export does not know. */
-export async function exportFormat(format = 'json'): Promise<Schema.ExportFormat> {
-  const { EXPORT_FORMATS, isExportFormat } = await loadSchema();
+export function exportFormat(format = 'json'): ExportFormat {
   if (!isExportFormat(format)) throw new HTTPException(400, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` });
   return format;
 }
 
 /** A document rendered in one export format, with the title that names its file. */
-export type Rendered = Schema.ExportedDocument & { title: string };
+export type Rendered = ExportResult;
 
 /** Renders a document's whole state (a Yjs update; null: empty) in one format, as the export does. */
-export type RenderState = (docId: string, state: Uint8Array | null, format: Schema.ExportFormat) => Promise<Rendered>;
+export type RenderState = (docId: string, state: Uint8Array | null, format: ExportFormat) => Promise<Rendered>;
 
 /**
  * The export's renderer, for the export and for a version's content alike: the editor's own schema
- * (@collab/schema), the document's images from the file store. 422 for content the schema cannot represent.
+ * (@collab/schema) in an export worker (`export-pool.ts`), the document's images from the file store. 422 for
+ * content the schema cannot represent, 413 for a document too big for a worker's heap; while every worker is
+ * busy, ExportBusyError (503 with Retry-After).
  */
-export function createRenderer({ files, publicUrl }: Pick<ExportDeps, 'files' | 'publicUrl'>): RenderState {
+export function createRenderer({ files, publicUrl, exports }: Pick<ExportDeps, 'files' | 'publicUrl' | 'exports'>): RenderState {
   return async (docId, state, format) => {
-    const { UnexportableContentError, exportDocument, imageFiles, readTitle } = await loadSchema();
-    // A copy of its own: rendering waits for the images' files, and a live document may take a write meanwhile.
-    const doc = new Y.Doc();
     try {
-      if (state) Y.applyUpdate(doc, state);
-      const images = await imageSources(docId, format, imageFiles(doc));
-      return { ...exportDocument(doc, format, images), title: readTitle(doc) };
+      return await exports.render({
+        state: state ?? Y.encodeStateAsUpdate(new Y.Doc()),
+        format,
+        // Markdown links an image by its absolute address (which needs the document's token to open).
+        imageBase: fileUrl(publicUrl, docId, ''),
+        loadImages: (shas) => dataUris(docId, shas),
+      });
     } catch (err) {
-      if (err instanceof UnexportableContentError) throw new HTTPException(422, { message: err.message });
+      if (err instanceof UnexportableError) throw new HTTPException(422, { message: err.message });
+      if (err instanceof ExportFailedError) throw new HTTPException(err.status, { message: err.message });
       throw err;
-    } finally {
-      doc.destroy();
     }
   };
 
-  /**
-   * Where the export's images come from: HTML embeds each file as a data: URI (the page stands alone), Markdown
-   * links it by its absolute address (which needs the document's token to open).
-   */
-  async function imageSources(docId: string, format: Schema.ExportFormat, shas: string[]): Promise<Schema.ImageSources | undefined> {
-    if (format === 'markdown') return { src: (sha) => fileUrl(publicUrl, docId, sha) };
-    if (format !== 'html' || shas.length === 0) return undefined;
-    const dataUris = new Map<string, string>();
+  /** The images an HTML export embeds (the page stands alone), as data: URIs. */
+  async function dataUris(docId: string, shas: string[]): Promise<Array<[string, string]>> {
+    const found: Array<[string, string]> = [];
     for (const sha of shas) {
       const file = await files.get(docId, sha);
-      if (file) dataUris.set(sha, `data:${file.type};base64,${(await readAll(file.stream())).toString('base64')}`);
+      if (file) found.push([sha, `data:${file.type};base64,${(await readAll(file.stream())).toString('base64')}`]);
     }
-    return { src: (sha) => dataUris.get(sha) };
+    return found;
   }
 }
 
