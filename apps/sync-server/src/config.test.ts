@@ -29,6 +29,7 @@ describe('loadConfig', () => {
         maxConnectionsPerAddress: 1_000,
         maxDocBytes: 64 * 1024 * 1024,
         maxDocItems: 250_000,
+        maxUpdateWork: 150_000,
         maxPresenceClients: 4,
         maxDocPresenceBytes: 4 * 1024 * 1024,
         maxAwarenessDepth: 16,

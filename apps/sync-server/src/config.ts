@@ -65,6 +65,11 @@ export interface Limits {
   maxDocBytes: number;
   /** Yjs items (structs) a document may hold in memory; an edit past it closes with 4413. */
   maxDocItems: number;
+  /**
+   * Work integrating one update may take, in Yjs items created, split, walked past or deleted: how long one
+   * update may hold the event loop every document shares. A larger update closes with 4413.
+   */
+  maxUpdateWork: number;
   /** Presence states (client ids) one connection may show; a stock client shows one. Past it: 4413. */
   maxPresenceClients: number;
   /** Presence bytes (JSON) of everyone on one document together; a state that would pass it closes with 4413. */
@@ -149,6 +154,7 @@ const schema = z.object({
   MAX_CONNECTIONS_PER_ADDRESS: integer(1, 1_000_000).default(1_000),
   MAX_DOC_BYTES: integer(64 * KIB, 16 * 1024 * MIB).default(64 * MIB),
   MAX_DOC_ITEMS: integer(1_000, 100_000_000).default(250_000),
+  MAX_UPDATE_WORK: integer(1_000, 100_000_000).default(150_000),
   MAX_PRESENCE_CLIENTS: integer(1, 1_000).default(4),
   MAX_DOC_PRESENCE_BYTES: integer(KIB, 1024 * MIB).default(4 * MIB),
   MAX_AWARENESS_DEPTH: integer(2, 1_000).default(16),
@@ -240,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       maxConnectionsPerAddress: vars.MAX_CONNECTIONS_PER_ADDRESS,
       maxDocBytes: vars.MAX_DOC_BYTES,
       maxDocItems: vars.MAX_DOC_ITEMS,
+      maxUpdateWork: vars.MAX_UPDATE_WORK,
       maxPresenceClients: vars.MAX_PRESENCE_CLIENTS,
       maxDocPresenceBytes: vars.MAX_DOC_PRESENCE_BYTES,
       maxAwarenessDepth: vars.MAX_AWARENESS_DEPTH,

@@ -17,17 +17,14 @@ const MAX_VALUE_DEPTH = 32;
  */
 const MAX_TYPE_DEPTH = 100;
 
-export type UpdateBudget = Pick<Limits, 'maxDocItems'>;
+export type UpdateBudget = Pick<Limits, 'maxDocItems' | 'maxUpdateWork'>;
 
 export type Judgement =
   | ({ accepted: true } & Verdict)
   | { accepted: false; code: CloseCode; reason: string; metric: 'malformed' | 'invalid-update' | 'too-large' };
 
 /** Whether `update` from a client may be applied to `doc` now, and what it costs if so. */
-export function judgeUpdate(doc: Y.Doc, update: Uint8Array, { maxDocItems }: UpdateBudget): Judgement {
-  // An honest whole-document operation (a first sync, selecting everything and deleting it) costs about
-  // as much work as the document has items; a little more leaves room for its splits.
-  const maxWork = Math.ceil(maxDocItems * 1.25);
+export function judgeUpdate(doc: Y.Doc, update: Uint8Array, { maxDocItems, maxUpdateWork: maxWork }: UpdateBudget): Judgement {
   try {
     const decoded = decodeUpdate(update, { maxEntries: 2 * maxWork, maxDepth: MAX_VALUE_DEPTH });
     return { accepted: true, ...checkUpdate(doc, decoded, { maxDocItems, maxWork, maxTypeDepth: MAX_TYPE_DEPTH }) };

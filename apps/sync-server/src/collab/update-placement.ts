@@ -262,7 +262,8 @@ export class UpdatePlacement {
     this.charge(1 + splitWork(tail));
   }
 
-  private charge(work: number): void {
+  /** Adds `work`; refuses the update once the total passes the budget. */
+  charge(work: number): void {
     this.work += work;
     if (this.work > this.limits.maxWork) {
       throw new UpdateRefused(`integrating this update would cost more than ${this.limits.maxWork} items of work`, true);
