@@ -6,7 +6,7 @@
  *   --rounds N       rounds per scenario (default 3)
  *   --quick          short smoke run: smaller sizes, 3 s windows, 1 round unless --rounds is given
  *   --only a,b       scenario groups: fanout, throughput, connections, coldload, durability, cluster, bigdoc,
- *                    presence, reconnect, capacity
+ *                    presence, reconnect, capacity, hostile
  *   --servers a,b    subset of: ours (DURABILITY=fsync, the default), ours-os (DURABILITY=os), ours-history
  *                    (ours cutting a version each second of editing; fanout only), y-websocket,
  *                    hocuspocus, relay
@@ -27,6 +27,7 @@ import { coldload } from './scenarios/coldload.js';
 import { connections } from './scenarios/connections.js';
 import { durability } from './scenarios/durability.js';
 import { fanout } from './scenarios/fanout.js';
+import { hostile } from './scenarios/hostile.js';
 import { presence, presenceLimit } from './scenarios/presence.js';
 import { reconnect } from './scenarios/reconnect.js';
 import { throughput } from './scenarios/throughput.js';
@@ -66,6 +67,7 @@ function scenarios(): Scenario[] {
         presenceLimit(true),
         capacityDocs(true),
         capacityRoom(true),
+        ...hostile(true),
       ]
     : [
         fanout(10, false),
@@ -85,6 +87,7 @@ function scenarios(): Scenario[] {
         presenceLimit(false),
         capacityDocs(false),
         capacityRoom(false),
+        ...hostile(false),
       ];
   return all.filter((s) => !only || only.includes(s.group));
 }

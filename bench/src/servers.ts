@@ -19,7 +19,8 @@ export const isOurs = (name: ServerName) => name === 'ours' || name === 'ours-os
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_DIR = path.resolve(BENCH_DIR, '..');
-export const OUR_SERVER_ENTRY = path.join(REPO_DIR, 'apps/sync-server/dist/server.js');
+/** Our built server; `BENCH_OURS_ENTRY` measures another build (an older one, to compare with). */
+export const OUR_SERVER_ENTRY = process.env.BENCH_OURS_ENTRY ?? path.join(REPO_DIR, 'apps/sync-server/dist/server.js');
 /** Every process of ours signs links with this key, so the cluster processes accept each other's tokens. */
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 
