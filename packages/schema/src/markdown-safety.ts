@@ -90,10 +90,14 @@ export const SafeMarkdownCodeBlock = CodeBlock.extend({
   },
 });
 
-/** The document's extensions with the safe link and code block forms, for the Markdown export only. */
+/**
+ * The document's extensions with the safe link and code block forms, for the Markdown export only: the
+ * link keeps its options (its schema), only its Markdown form changes.
+ */
 export function markdownExtensions(): Extensions {
-  const replaced = documentExtensions.map((extension) =>
-    extension.name === 'starterKit' ? (extension as AnyExtension).configure({ link: false, codeBlock: false }) : extension,
-  );
-  return [...replaced, SafeMarkdownLink, SafeMarkdownCodeBlock];
+  return documentExtensions.map((extension) => {
+    if (extension.name === Link.name) return SafeMarkdownLink.configure((extension as AnyExtension).options);
+    if (extension.name === CodeBlock.name) return SafeMarkdownCodeBlock.configure((extension as AnyExtension).options);
+    return extension;
+  });
 }
