@@ -10,8 +10,16 @@ import { type AwarenessEntry, parseAwarenessUpdate } from './protocol.js';
  * nothing is ever sent to it (the bus carries this process's changes to the others).
  */
 class RemoteProcess implements Peer {
+  /** Never the address of a client: no connection of this process is ever taken for the same user. */
+  readonly address: string;
+  constructor(processId: string) {
+    this.address = `process ${processId}`;
+  }
   send(): void {}
   close(): void {}
+  knownClock(): number {
+    return 0;
+  }
 }
 
 /**
@@ -51,7 +59,7 @@ export class SharedPresence implements ClusterPresence {
     }
     let remote = this.remotes.get(processId);
     if (!remote) {
-      remote = new RemoteProcess();
+      remote = new RemoteProcess(processId);
       this.remotes.set(processId, remote);
       this.presence.addPeer(remote);
     }

@@ -116,18 +116,42 @@ describe('a connection', () => {
     await vi.waitFor(async () => expect(await storedText()).toBe('typed offline '));
   });
 
-  it('closes a client that sends too many updates before its sync answer (4503)', async () => {
-    const { socket, connection } = connect('edit', { messagesPerSecond: 10_000 });
+  it('closes a client that sends more than MAX_HELD_BYTES before its sync answer (4413), and stores none of it', async () => {
+    const { socket, connection } = connect('edit', { messagesPerSecond: 10_000, maxHeldBytes: 8 * 1024 });
     await vi.waitFor(() => expect(socket.kinds()).toContain('sync-step1'));
-    for (let i = 0; i <= 1_000 && !socket.closes.length; i++) connection.receive(encodeUpdate(textUpdate(`${i}`)));
-    expect(socket.closeCode()).toBe(CloseCode.Unavailable);
-    expect(await rejected('no-sync-answer')).toBe(1);
+    const client = new Y.Doc();
+    let sent = 0;
+    for (; sent < 100 && !socket.closes.length; sent++) connection.receive(encodeUpdate(textUpdate('x'.repeat(1_000), client)));
+    expect(socket.closeCode()).toBe(CloseCode.TooLarge);
+    expect(sent).toBe(9);
+    expect(await rejected('held-too-much')).toBe(1);
+    connection.receive(step2With(textUpdate('late')));
+    expect(control.appends).toBe(0);
+  });
+
+  it('counts each tiny update held before the sync answer as a few hundred bytes', async () => {
+    const { socket, connection } = connect('edit', { messagesPerSecond: 10_000, maxHeldBytes: 8 * 1024 });
+    await vi.waitFor(() => expect(socket.kinds()).toContain('sync-step1'));
+    let sent = 0;
+    for (; sent < 1_000 && !socket.closes.length; sent++) connection.receive(encodeUpdate(textUpdate('x')));
+    expect(socket.closeCode()).toBe(CloseCode.TooLarge);
+    expect(sent).toBe(33);
+  });
+
+  it('closes a client over its sync request rate (4429)', async () => {
+    const { socket, connection } = connect('edit', { syncRequestsPerMinute: 60 });
+    let sent = 0;
+    for (; sent < 100 && !socket.closes.length; sent++) connection.receive(encodeSyncStep1(new Y.Doc()));
+    await vi.waitFor(() => expect(socket.closeCode()).toBe(CloseCode.TooManyRequests));
+    expect(await rejected('sync-rate')).toBe(1);
   });
 
   it('answers a view link’s update once with “permission denied”, applies nothing and stays open', async () => {
     const { socket, connection } = connect('view');
     connection.receive(nothingNew());
     connection.receive(encodeUpdate(textUpdate('not allowed')));
+    // Not even read: on an edit link these bytes would close the connection with 4400.
+    connection.receive(encodeUpdate(Uint8Array.of(0xff, 0xff, 0xff, 0xff)));
     connection.receive(encodeUpdate(textUpdate('still not')));
     await vi.waitFor(() => expect(socket.kinds().filter((kind) => kind === 'auth')).toHaveLength(1));
     expect(socket.received().find((frame) => frame.kind === 'auth')).toEqual({ kind: 'auth', reason: 'this link is read-only' });

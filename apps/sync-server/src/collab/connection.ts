@@ -19,8 +19,16 @@ export interface ConnectionDeps {
   limits: Limits;
 }
 
-/** How many updates a client may send before its sync step 2; an honest one sends a few keystrokes at most. */
-const MAX_HELD_UPDATES = 1_000;
+/**
+ * What one held update is counted as at least, in MAX_HELD_BYTES: keeping an update costs an object and a
+ * slot besides its bytes, so that a flood of tiny ones is bounded too.
+ */
+const HELD_UPDATE_OVERHEAD = 256;
+/**
+ * A sync request's state vector is kept (for `knownClock`) only up to this many clients: enough for any
+ * document people edit, and an attacker's vector of millions is not held for the connection's life.
+ */
+const MAX_KEPT_CLOCKS = 100_000;
 /** The `ws` error codes of a message over its `maxPayload` (the second: a length past 2^53). */
 const TOO_LARGE = new Set(['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH']);
 /** A socket asked to close is cut off after this long, so that a peer that never answers holds nothing. */
@@ -42,8 +50,12 @@ export class Connection implements Peer {
    * them: applied first, such an update would leave Yjs waiting for structs it does not have yet.
    */
   private heldUntilStep2: Uint8Array[] | null = [];
+  private heldBytes = 0;
+  /** The state vector of the client's latest sync request: what it holds of each client id. */
+  private clocks = new Map<number, number>();
   private readonly messageBudget: TokenBucket;
   private readonly byteBudget: TokenBucket;
+  private readonly syncBudget: TokenBucket;
 
   constructor(
     private readonly socket: ConnectionSocket,
@@ -59,6 +71,9 @@ export class Connection implements Peer {
     this.messageBudget = new TokenBucket(messagesPerSecond, 2 * messagesPerSecond);
     // The byte bucket always holds at least one message of the largest allowed size: a big paste must pass.
     this.byteBudget = new TokenBucket(bytesPerSecond, Math.max(2 * bytesPerSecond, maxMessageBytes));
+    // Bursts of a tenth of a minute's worth: the editor asks after every pause in typing whether its edits are stored.
+    const { syncRequestsPerMinute } = deps.limits;
+    this.syncBudget = new TokenBucket(syncRequestsPerMinute / 60, Math.max(10, syncRequestsPerMinute / 6));
     deps.metrics.connections.inc();
     deps.logger.info({ docId, role }, 'connection open');
     deps.rooms.join(docId, this).then(
@@ -113,10 +128,15 @@ export class Connection implements Peer {
     this.deps.logger.warn({ docId: this.docId, reason }, 'closing connection: ' + err.message);
   }
 
+  knownClock(clientId: number): number {
+    return this.clocks.get(clientId) ?? 0;
+  }
+
   /** The socket has closed, whoever closed it. */
   closedBySocket(code: number): void {
     this.closed = true;
     this.queue = [];
+    this.heldUntilStep2 = null;
     if (this.room) this.deps.rooms.leave(this.room, this);
     this.room = null;
     this.deps.metrics.connections.dec();
@@ -158,7 +178,7 @@ export class Connection implements Peer {
     }
     switch (message.kind) {
       case 'sync-step1':
-        return room.syncStep1(this, message.stateVector);
+        return this.syncRequest(room, message);
       case 'update':
         return this.receiveUpdate(room, message);
       case 'awareness':
@@ -177,14 +197,26 @@ export class Connection implements Peer {
     }
   }
 
+  /**
+   * A sync request (sync step 1): answered with what the client lacks. Each one costs the server an answer
+   * as large as what the client asks for, so they are rationed per connection.
+   */
+  private syncRequest(room: Room, { stateVector, clocks }: Extract<ClientMessage, { kind: 'sync-step1' }>): void {
+    if (!this.syncBudget.take()) return this.reject('sync-rate', CloseCode.TooManyRequests, 'too many sync requests');
+    if (clocks.size <= MAX_KEPT_CLOCKS) this.clocks = clocks;
+    room.syncStep1(this, stateVector);
+  }
+
   private receiveUpdate(room: Room, { update, empty, step2 }: Extract<ClientMessage, { kind: 'update' }>): void {
     if (canEdit(this.role)) {
       const held = this.heldUntilStep2;
       if (held && !step2) {
-        if (held.length >= MAX_HELD_UPDATES) {
-          return this.reject('no-sync-answer', CloseCode.Unavailable, 'too many updates before the sync answer');
+        if (empty) return;
+        this.heldBytes += Math.max(update.byteLength, HELD_UPDATE_OVERHEAD);
+        if (this.heldBytes > this.deps.limits.maxHeldBytes) {
+          return this.reject('held-too-much', CloseCode.TooLarge, 'too much sent before the answer to the sync request');
         }
-        if (!empty) held.push(update);
+        held.push(update);
         return;
       }
       if (step2) this.heldUntilStep2 = null;

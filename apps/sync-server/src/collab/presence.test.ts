@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { recordingPeer, readServerFrame } from '../test/recording-peer.js';
 import type { Peer } from './peer.js';
 import { Presence } from './presence.js';
-import { type AwarenessEntry, encodeAwarenessEntries, parseAwarenessUpdate } from './protocol.js';
+import { type AwarenessEntry, CloseCode, encodeAwarenessEntries, parseAwarenessUpdate } from './protocol.js';
 
 /** An awareness update of one client's state, as a client sends it, with its parsed entries. */
 function awarenessOf(clientId: number, clock: number, state: unknown): [Uint8Array, AwarenessEntry[]] {
@@ -107,5 +107,54 @@ describe('presence', () => {
     const adaOnly = presence.statesOf((peer) => peer === ada);
     expect(adaOnly && parseAwarenessUpdate(adaOnly, 16).map((e) => e.state)).toEqual([{ name: 'Ada' }]);
     expect(presence.statesOf(() => false)).toBeNull();
+  });
+
+  describe('budgets', () => {
+    const budget = { maxPresenceClients: 2, maxDocPresenceBytes: 100 };
+    const name = (length: number) => ({ n: 'x'.repeat(length - 8) }); // {"n":"…"} is 8 bytes more
+
+    it('refuse a peer more client ids than MAX_PRESENCE_CLIENTS, counting those it has (4413)', () => {
+      const { presence } = make();
+      const eve = recordingPeer('eve');
+      presence.addPeer(eve);
+      const two = encodeAwarenessEntries([
+        { clientId: 1, clock: 1, state: {} },
+        { clientId: 2, clock: 1, state: {} },
+      ]);
+      expect(presence.check(eve, parseAwarenessUpdate(two, 16), budget)).toBeNull();
+      presence.receive(eve, two, parseAwarenessUpdate(two, 16));
+      // Renewing or removing its own is always fine; a third is not.
+      expect(presence.check(eve, awarenessOf(2, 2, { renewed: true })[1], budget)).toBeNull();
+      expect(presence.check(eve, awarenessOf(3, 1, null)[1], budget)).toBeNull();
+      expect(presence.check(eve, awarenessOf(3, 1, {})[1], budget)).toMatchObject({ code: CloseCode.TooLarge, metric: 'presence-clients' });
+    });
+
+    it('refuse a state that would take the document’s presence past MAX_DOC_PRESENCE_BYTES, and count freed bytes', () => {
+      const { presence } = make();
+      const [ada, eve] = [recordingPeer('ada'), recordingPeer('eve')];
+      presence.addPeer(ada);
+      presence.addPeer(eve);
+      presence.receive(ada, ...awarenessOf(1, 1, name(60)));
+      expect(presence.check(eve, awarenessOf(2, 1, name(40))[1], budget)).toBeNull();
+      expect(presence.check(eve, awarenessOf(2, 1, name(41))[1], budget)).toMatchObject({ code: CloseCode.TooLarge, metric: 'presence-bytes' });
+      // Ada's own state may be replaced by a smaller one, or a larger one within the budget.
+      expect(presence.check(ada, awarenessOf(1, 2, name(100))[1], budget)).toBeNull();
+      presence.removePeer(ada);
+      expect(presence.check(eve, awarenessOf(2, 1, name(100))[1], budget)).toBeNull();
+    });
+
+    it('forget the clocks of a departed peer’s client ids', () => {
+      const { presence } = make();
+      for (let i = 0; i < 100; i++) {
+        const visitor = recordingPeer(`visitor ${i}`);
+        presence.addPeer(visitor);
+        presence.receive(visitor, ...awarenessOf(1_000 + i, 1, {}));
+        presence.removePeer(visitor);
+      }
+      expect(presence.currentFrame()).toBeNull();
+      // What awareness still knows of any client besides the server itself: its clocks are not visible otherwise.
+      const { awareness } = presence as unknown as { awareness: { clientID: number; meta: Map<number, unknown> } };
+      expect([...awareness.meta.keys()]).toEqual([awareness.clientID]);
+    });
   });
 });

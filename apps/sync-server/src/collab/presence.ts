@@ -1,7 +1,11 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { Limits } from '../config.js';
 import type { Peer } from './peer.js';
-import { type AwarenessEntry, encodeAwareness, encodeAwarenessEntries } from './protocol.js';
+import { type AwarenessEntry, CloseCode, type Refusal, encodeAwareness, encodeAwarenessEntries } from './protocol.js';
+
+/** What presence may cost: client ids per connection and JSON bytes of the whole document's states. */
+export type PresenceBudget = Pick<Limits, 'maxPresenceClients' | 'maxDocPresenceBytes'>;
 
 /** Who changed presence: a peer, or null for states the server itself timed out. */
 export type PresenceChanged = (clientIds: readonly number[], from: Peer | null) => void;
@@ -16,6 +20,9 @@ export class Presence {
   /** Each peer with the client ids it introduced. */
   private readonly owned = new Map<Peer, Set<number>>();
   private readonly owners = new Map<number, Peer>();
+  /** The JSON length of each state held, and their sum: what every newcomer is sent. */
+  private readonly sizes = new Map<number, number>();
+  private totalSize = 0;
 
   /**
    * `changed` gets the client ids of every change, with the peer that made it. It encodes nothing: the
@@ -36,8 +43,36 @@ export class Presence {
 
   removePeer(peer: Peer): void {
     const clientIds = this.owned.get(peer);
-    if (clientIds && clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], peer);
+    if (clientIds && clientIds.size > 0) {
+      const gone = [...clientIds];
+      awarenessProtocol.removeAwarenessStates(this.awareness, gone, peer);
+      // Awareness keeps the clock of every client it ever saw, to ignore stale updates: a server that
+      // outlives millions of short visits must not. Client-id ownership (client-ids.ts) keeps a departed
+      // client's id from being reused by anyone else meanwhile.
+      for (const clientId of gone) this.awareness.meta.delete(clientId);
+    }
     this.owned.delete(peer);
+  }
+
+  /**
+   * Whether a peer's awareness update fits the budgets: at most `maxPresenceClients` client ids for the
+   * peer, and at most `maxDocPresenceBytes` of states for the whole document once applied.
+   */
+  check(peer: Peer, entries: readonly AwarenessEntry[], budget: PresenceBudget): Refusal | null {
+    const clientIds = new Set(this.owned.get(peer));
+    let total = this.totalSize;
+    for (const { clientId, state, size } of entries) {
+      if (state === null) continue;
+      clientIds.add(clientId);
+      total += size - (this.sizes.get(clientId) ?? 0);
+    }
+    if (clientIds.size > budget.maxPresenceClients) {
+      return { code: CloseCode.TooLarge, reason: 'too many presence client ids', metric: 'presence-clients' };
+    }
+    if (total > this.totalSize && total > budget.maxDocPresenceBytes) {
+      return { code: CloseCode.TooLarge, reason: 'the document’s presence is full', metric: 'presence-bytes' };
+    }
+    return null;
   }
 
   /**
@@ -49,6 +84,11 @@ export class Presence {
     if (own.length === 0) return;
     const allowed = own.length === entries.length ? update : encodeAwarenessEntries(own);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, allowed, peer);
+    for (const { clientId, clock, size } of own) {
+      // Only the states awareness took (a stale clock is ignored) and still holds.
+      if (this.awareness.meta.get(clientId)?.clock !== clock) continue;
+      this.setSize(clientId, this.awareness.states.has(clientId) ? size : 0);
+    }
   }
 
   /** Every state known now as one frame (for a newcomer and for query-awareness), or null if none. */
@@ -83,6 +123,12 @@ export class Presence {
     this.awareness.destroy();
   }
 
+  private setSize(clientId: number, size: number): void {
+    this.totalSize += size - (this.sizes.get(clientId) ?? 0);
+    if (size > 0) this.sizes.set(clientId, size);
+    else this.sizes.delete(clientId);
+  }
+
   private readonly onUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
@@ -98,6 +144,7 @@ export class Presence {
     for (const id of removed) {
       this.owned.get(this.owners.get(id)!)?.delete(id);
       this.owners.delete(id);
+      this.setSize(id, 0);
     }
     this.changed([...added, ...updated, ...removed], from);
   };

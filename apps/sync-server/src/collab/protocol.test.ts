@@ -23,7 +23,11 @@ const docWith = (text: string) => {
 describe('decodeMessage', () => {
   it('reads what a stock client sends', () => {
     const doc = docWith('hi');
-    expect(decode(encodeSyncStep1(doc))).toEqual({ kind: 'sync-step1', stateVector: Y.encodeStateVector(doc) });
+    expect(decode(encodeSyncStep1(doc))).toEqual({
+      kind: 'sync-step1',
+      stateVector: Y.encodeStateVector(doc),
+      clocks: new Map([[doc.clientID, 2]]),
+    });
     const update = Y.encodeStateAsUpdate(doc);
     expect(decode(encodeUpdate(update))).toEqual({ kind: 'update', update, empty: false, step2: false });
     expect(decode(encodeSyncStep2(new Y.Doc(), new Uint8Array([0])))).toMatchObject({ kind: 'update', empty: true, step2: true });

@@ -27,20 +27,34 @@ export const CloseCode = {
   Unauthorized: 4401,
   Forbidden: 4403,
   NotFound: 4404,
+  /** A client id another user holds (client-ids.ts). */
+  Conflict: 4409,
   TooLarge: 4413,
+  /** Too many sync requests. */
+  TooManyRequests: 4429,
   Unavailable: 4503,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Why a client's message is refused: the code its connection is closed with, and the metric's reason label. */
+export interface Refusal {
+  code: CloseCode;
+  reason: string;
+  metric: string;
+}
 
 export interface AwarenessEntry {
   clientId: number;
   clock: number;
   /** The client's state, or null when it removes itself. */
   state: unknown;
+  /** Length of the state's JSON text: what it costs to keep and to send to every newcomer. */
+  size: number;
 }
 
 export type ClientMessage =
-  | { kind: 'sync-step1'; stateVector: Uint8Array }
+  /** `clocks`: the state vector read, client id → clock. */
+  | { kind: 'sync-step1'; stateVector: Uint8Array; clocks: Map<number, number> }
   /**
    * Sync step 2 and incremental updates both carry a Yjs update to store and apply; `step2` tells the
    * client's answer to the server's sync step 1 apart. The update is not parsed here: a view link's is
@@ -103,8 +117,7 @@ function readSyncMessage(decoder: decoding.Decoder): ClientMessage {
   const payload = readBytes(decoder);
   switch (syncType) {
     case SyncType.Step1:
-      Y.decodeStateVector(payload);
-      return { kind: 'sync-step1', stateVector: payload };
+      return { kind: 'sync-step1', stateVector: payload, clocks: Y.decodeStateVector(payload) };
     case SyncType.Step2:
     case SyncType.Update: {
       const empty = payload.length === 2 && payload[0] === 0 && payload[1] === 0;
@@ -143,14 +156,14 @@ export function parseAwarenessUpdate(update: Uint8Array, maxDepth: number): Awar
     if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
       throw new ProtocolError('awareness state must be an object or null');
     }
-    entries.push({ clientId, clock, state });
+    entries.push({ clientId, clock, state, size: json.length });
   }
   if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after awareness update');
   return entries;
 }
 
 /** The awareness update holding just `entries` (the inverse of `parseAwarenessUpdate`). */
-export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+export function encodeAwarenessEntries(entries: ReadonlyArray<Omit<AwarenessEntry, 'size'>>): Uint8Array {
   return frame((e) => {
     encoding.writeVarUint(e, entries.length);
     for (const { clientId, clock, state } of entries) {

@@ -2,14 +2,15 @@ import { rm } from 'node:fs/promises';
 import { type DocStore, openStore } from '@collab/persistence';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { loadConfig } from '../config.js';
+import { type Limits, loadConfig } from '../config.js';
 import { createHealth } from '../health.js';
 import { createLogger, createMetrics } from '../observability.js';
 import { type StoreControl, controlStore } from '../test/controlled-store.js';
 import { makeTempDir } from '../test/helpers.js';
 import { recordingPeer, textOf, textUpdate } from '../test/recording-peer.js';
+import { type ClientIds, createClientIds } from './client-ids.js';
 import { singleProcess } from './presence-bus.js';
-import { CloseCode } from './protocol.js';
+import { CloseCode, encodeAwarenessEntries, parseAwarenessUpdate } from './protocol.js';
 import { Room, RoomGoneError } from './room.js';
 
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
@@ -21,12 +22,14 @@ describe('a room', () => {
   let control: StoreControl;
   let room: Room;
   let broken: number;
+  let clientIds: ClientIds;
 
   beforeEach(async () => {
     dir = await makeTempDir();
     store = await openStore({ dir });
     control = controlStore(store);
     broken = 0;
+    clientIds = createClientIds(60_000);
     room = newRoom();
   });
   afterEach(async () => {
@@ -36,14 +39,15 @@ describe('a room', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function newRoom(): Room {
+  function newRoom(limits: Partial<Limits> = {}): Room {
     return new Room('doc', {
       store,
       logger: createLogger('silent'),
       metrics: createMetrics(),
       health: createHealth(),
       presenceBus: singleProcess,
-      limits: loadConfig({}).limits,
+      limits: { ...loadConfig({}).limits, ...limits },
+      clientIds,
       onBroken: () => void broken++,
     });
   }
@@ -110,6 +114,105 @@ describe('a room', () => {
       const newcomer = join('newcomer');
       room.syncStep1(newcomer, EMPTY_STATE_VECTOR);
       expect(textOf(newcomer.doc())).toBe('');
+    });
+  });
+
+  describe('client ids', () => {
+    const presenceOf = (clientId: number, clock: number) => {
+      const update = encodeAwarenessEntries([{ clientId, clock, state: { name: `client ${clientId}` } }]);
+      return [update, parseAwarenessUpdate(update, 16)] as const;
+    };
+    /** A client with Yjs client id 7 that has written `text`. */
+    const client7 = () => {
+      const doc = new Y.Doc();
+      doc.clientID = 7;
+      return doc;
+    };
+
+    it('belong to the peer that used one first: another peer naming it in presence or an update is closed with 4409', async () => {
+      const [ada, eve, reader] = [join('ada'), join('eve'), join('reader')];
+      const adaDoc = client7();
+      room.receiveAwareness(ada, ...presenceOf(7, 1));
+      room.receiveUpdate(ada, textUpdate('mine', adaDoc));
+      await room.drain();
+      room.receiveAwareness(eve, ...presenceOf(7, 2));
+      expect(eve.closes).toEqual([{ code: CloseCode.Conflict, reason: 'client id belongs to another connection' }]);
+      // Eve writing as client 7, continuing where Ada is: Ada's next edit would be dropped by Yjs.
+      const mallory = join('mallory');
+      const malloryDoc = new Y.Doc();
+      Y.applyUpdate(malloryDoc, Y.encodeStateAsUpdate(adaDoc));
+      // Set after: Yjs would change its own client id on receiving structs of it.
+      malloryDoc.clientID = 7;
+      room.receiveUpdate(mallory, textUpdate('stolen ', malloryDoc));
+      await room.drain();
+      expect(mallory.closes.map((c) => c.code)).toEqual([CloseCode.Conflict]);
+      room.receiveUpdate(ada, textUpdate('still ', adaDoc));
+      await room.drain();
+      expect(await storedText()).toBe('still mine');
+      expect(textOf(reader.doc())).toBe('still mine');
+      expect([...ada.closes, ...reader.closes]).toEqual([]);
+    });
+
+    it('stay reserved after the peer left; its user continuing from the same address takes them over', async () => {
+      const ada = join('ada');
+      const adaDoc = client7();
+      room.receiveUpdate(ada, textUpdate('mine', adaDoc));
+      await room.drain();
+      room.remove(ada);
+      clientIds.release(ada);
+      // Someone else, even knowing everything of client 7.
+      const eve = join('eve');
+      eve.clocks.set(7, 4);
+      room.receiveAwareness(eve, ...presenceOf(7, 5));
+      expect(eve.closes.map((c) => c.code)).toEqual([CloseCode.Conflict]);
+      // Ada's client reconnecting: same address, its sync request holds all of client 7.
+      const adaAgain = join('ada again');
+      Object.assign(adaAgain, { address: ada.address });
+      adaAgain.clocks.set(7, 4);
+      room.receiveAwareness(adaAgain, ...presenceOf(7, 6));
+      room.receiveUpdate(adaAgain, textUpdate('still ', adaDoc));
+      await room.drain();
+      expect(adaAgain.closes).toEqual([]);
+      expect(await storedText()).toBe('still mine');
+    });
+
+    it('held by a connection not yet dropped make its user reconnecting try again later (4503)', () => {
+      const ada = join('ada');
+      room.receiveAwareness(ada, ...presenceOf(7, 1));
+      const adaAgain = join('ada again');
+      Object.assign(adaAgain, { address: ada.address });
+      room.receiveAwareness(adaAgain, ...presenceOf(7, 2));
+      expect(adaAgain.closes.map((c) => c.code)).toEqual([CloseCode.Unavailable]);
+    });
+  });
+
+  describe('document size', () => {
+    it('closes a writer whose update would take the document past MAX_DOC_BYTES (4413), and stores none of it', async () => {
+      room.destroy();
+      room = newRoom({ maxDocBytes: 64 * 1024 });
+      const [writer, reader] = [join('writer'), join('reader')];
+      const client = new Y.Doc();
+      for (let i = 0; i < 20 && writer.closes.length === 0; i++) {
+        room.receiveUpdate(writer, textUpdate('x'.repeat(10_000), client));
+        await room.drain();
+      }
+      expect(writer.closes).toEqual([{ code: CloseCode.TooLarge, reason: 'the document is at its size limit' }]);
+      const stored = (await store.load('doc'))!;
+      expect(stored.byteLength).toBeLessThanOrEqual(64 * 1024);
+      expect(stored.byteLength).toBeGreaterThan(50 * 1024);
+      expect(textOf(reader.doc())).toHaveLength((await storedText()).length);
+      expect(reader.closes).toEqual([]);
+      // Edits that shrink it still pass.
+      const length = (await storedText()).length;
+      const eraser = join('eraser');
+      const eraserDoc = new Y.Doc();
+      Y.applyUpdate(eraserDoc, stored);
+      const before = Y.encodeStateVector(eraserDoc);
+      eraserDoc.getText('t').delete(0, 30_000);
+      room.receiveUpdate(eraser, Y.encodeStateAsUpdate(eraserDoc, before));
+      await room.drain();
+      expect(eraser.closes).toEqual([]);
+      expect((await storedText()).length).toBe(length - 30_000);
     });
   });
 

@@ -4,17 +4,18 @@ import type { Limits } from '../config.js';
 import type { Health } from '../health.js';
 import { type HistoryDeps, VersionCutter } from './version-cutter.js';
 import type { Logger, Metrics } from '../observability.js';
+import type { ClientIds } from './client-ids.js';
 import { SharedPresence } from './cluster-presence.js';
 import type { Peer } from './peer.js';
 import type { PresenceBus } from './presence-bus.js';
 import { PresenceBatch } from './presence-batch.js';
 import { Presence } from './presence.js';
-import { type AwarenessEntry, CloseCode, encodeAwareness } from './protocol.js';
+import { type AwarenessEntry, CloseCode, type Refusal, encodeAwareness } from './protocol.js';
 import type { StoredDoc } from './stored-doc.js';
 import { type ExclusiveWork, WriteRounds } from './write-rounds.js';
 
 /** The server itself, as the origin of the changes it makes (a restore): nothing to send to, nothing to close. */
-const SERVER: Peer = { send: () => undefined, close: () => undefined };
+const SERVER: Peer = { address: 'the server', send: () => undefined, close: () => undefined, knownClock: () => 0 };
 
 /** The room was dropped (reloading, or unloaded) before a read could run; reading again loads it afresh. */
 export class RoomGoneError extends Error {
@@ -33,6 +34,8 @@ export interface RoomDeps {
   /** Cuts versions of the document as it is edited; none without. */
   history?: HistoryDeps;
   limits: Limits;
+  /** Which connection each client id belongs to (process-wide). */
+  clientIds: ClientIds;
   /**
    * Called once if the write path failed in a way nothing was prepared for (a bug; a failing store or a
    * bad update only closes writers): every peer has been closed with 4503, and the registry drops the room.
@@ -82,6 +85,7 @@ export class Room {
       docId: id,
       peers: this.peers,
       onStored: (writers) => this.versions?.stored(writers),
+      claim: (peer, clientIds) => this.claim(peer, clientIds),
       onBroken: (reason) => {
         this.closePeers(CloseCode.Unavailable, reason);
         deps.onBroken(this);
@@ -156,8 +160,31 @@ export class Room {
     this.writes.receiveRemote(updates);
   }
 
+  /** Applies a peer's presence, unless it names another user's client id or passes a budget: then the peer is closed. */
   receiveAwareness(peer: Peer, update: Uint8Array, entries: readonly AwarenessEntry[]): void {
-    this.presence.receive(peer, update, entries);
+    const clientIds = entries.map((entry) => entry.clientId);
+    const refusal = this.claim(peer, clientIds) ?? this.presence.check(peer, entries, this.deps.limits);
+    if (!refusal) return this.presence.receive(peer, update, entries);
+    const { metrics, logger } = this.deps;
+    metrics.rejectedMessages.inc({ reason: refusal.metric });
+    logger.warn({ docId: this.id, reason: refusal.metric }, 'closing connection: ' + refusal.reason);
+    peer.close(refusal.code, refusal.reason);
+  }
+
+  /**
+   * Claims client ids for a peer that uses them in presence or in an update (see client-ids.ts). It
+   * "continues" a client id if its sync request showed all the document holds of it.
+   */
+  private claim(peer: Peer, clientIds: Iterable<number>): Refusal | null {
+    for (const clientId of clientIds) {
+      const continues = peer.knownClock(clientId) >= this.writes.clockOf(clientId);
+      const claim = this.deps.clientIds.claim(this.id, clientId, peer, continues);
+      if (claim.granted) continue;
+      return claim.why === 'busy'
+        ? { code: CloseCode.Unavailable, reason: 'client id still held by an earlier connection', metric: 'client-id-busy' }
+        : { code: CloseCode.Conflict, reason: 'client id belongs to another connection', metric: 'client-id-taken' };
+    }
+    return null;
   }
 
   /** Sends the peer every presence state known now (on join, and for query-awareness). */

@@ -4,6 +4,7 @@ import type { Limits } from '../config.js';
 import type { Health } from '../health.js';
 import type { HistoryDeps } from './version-cutter.js';
 import type { Logger, Metrics } from '../observability.js';
+import { createClientIds } from './client-ids.js';
 import type { Peer } from './peer.js';
 import type { PresenceBus } from './presence-bus.js';
 import { CloseCode } from './protocol.js';
@@ -17,7 +18,10 @@ export interface Rooms {
    * be loaded.
    */
   join(docId: string, peer: Peer): Promise<Room>;
-  /** Removes `peer`; a room left empty is unloaded after the grace period unless someone joins. */
+  /**
+   * Removes `peer`, whose client ids stay reserved for CLIENT_ID_GRACE_S; a room left empty is unloaded
+   * after the grace period unless someone joins.
+   */
   leave(room: Room, peer: Peer): void;
   /**
    * Runs `work` on the document's room, loaded for the call and kept loaded until it settles, as if one more
@@ -68,6 +72,8 @@ export function createRooms({
   /** Each room's handle on the store, which feeds it the updates other processes store (cluster mode). */
   const openDocs = new Map<Room, OpenDoc>();
   const detachPresence = new Map<Room, () => void>();
+  // Process-wide, so that a client id stays reserved across the unloading of its room.
+  const clientIds = createClientIds(limits.clientIdGraceMs);
   let closed = false;
 
   async function load(docId: string): Promise<Room> {
@@ -79,6 +85,7 @@ export function createRooms({
       health,
       history,
       limits,
+      clientIds,
       // A broken room is dropped at once, without compaction: the next join loads what the store holds.
       onBroken: (broken) => void unload(broken, { compact: false }),
     });
@@ -162,7 +169,7 @@ export function createRooms({
 
     async use(docId, work) {
       // Holds the room like a connection does: not unloaded while the work runs.
-      const holder: Peer = { send: () => undefined, close: () => undefined };
+      const holder: Peer = { address: 'the server', send: () => undefined, close: () => undefined, knownClock: () => 0 };
       const room = await this.join(docId, holder);
       try {
         return await work(room);
@@ -173,6 +180,7 @@ export function createRooms({
 
     leave(room, peer) {
       room.remove(peer);
+      clientIds.release(peer);
       if (room.size > 0 || closed || unloadTimers.has(room) || loaded.get(room.id) !== room) return;
       const timer = setTimeout(() => {
         unload(room, { compact: true }).catch((err: unknown) => logger.error({ err, docId: room.id }, 'unload failed'));

@@ -1,6 +1,10 @@
 import * as Y from 'yjs';
 import type { Applied } from './batches.js';
-import { encodeSyncStep1Of, encodeSyncStep2, encodeSyncStep2Of, payloadOfSyncStep2 } from './protocol.js';
+import { encodeSyncStep1Of, encodeSyncStep2Of, payloadOfSyncStep2 } from './protocol.js';
+import { SyncAnswers } from './sync-answers.js';
+
+/** The document's size is measured again (encoded whole) at most once per this share of MAX_DOC_BYTES written. */
+const MEASURE_EVERY = 1 / 16;
 
 /**
  * A document's Y.Doc, started from its stored state and decoded only when first needed.
@@ -12,6 +16,11 @@ import { encodeSyncStep1Of, encodeSyncStep2, encodeSyncStep2Of, payloadOfSyncSte
  * The frames every newcomer is sent alike are encoded once and shared: the server's sync step 1 per state of
  * the doc, and the stored state for clients that have nothing while the doc is as loaded (a crowd joining a
  * big document after a restart gets the same bytes, not a copy each; the stored bytes live inside that frame).
+ * Other sync answers share the document's delete set, built once per change (`sync-answers.ts`).
+ *
+ * It also keeps an estimate of its size as stored, for MAX_DOC_BYTES: the size it was loaded at plus what
+ * was integrated since (about an upper bound: one encoding of the whole is smaller than the updates it
+ * merges), measured exactly only when the estimate reaches the limit.
  */
 export class StoredDoc {
   private readonly ydoc = new Y.Doc({ gc: true });
@@ -25,11 +34,16 @@ export class StoredDoc {
   private step1Frame: Uint8Array | null = null;
   /** The stored state as a sync step 2, while the doc has not changed since it was loaded. */
   private storedFrame: Uint8Array | null = null;
+  private readonly answers = new SyncAnswers(() => this.doc);
+  /** The size as stored: last measured (`measured`), plus what was integrated since. */
+  private size: number;
+  private measured: number;
 
   /** `stored`: the document's whole stored state, or null for a document never written. */
   constructor(stored: Uint8Array | null) {
     this.pristine = stored;
     this.unapplied = stored;
+    this.size = this.measured = stored?.byteLength ?? 0;
     this.ydoc.on('update', this.onUpdate);
   }
 
@@ -104,7 +118,7 @@ export class StoredDoc {
    */
   syncStep2(stateVector: Uint8Array): Uint8Array {
     const hasNothing = stateVector.length === 1 && stateVector[0] === 0;
-    if (!hasNothing || !this.pristine) return encodeSyncStep2(this.doc, stateVector);
+    if (!hasNothing || !this.pristine) return encodeSyncStep2Of(this.answers.diff(stateVector));
     if (!this.storedFrame) {
       this.storedFrame = encodeSyncStep2Of(this.pristine);
       // From now on the stored state is kept once, inside the frame, and the store's bytes can go.
@@ -113,6 +127,18 @@ export class StoredDoc {
       this.pristine = inFrame;
     }
     return this.storedFrame;
+  }
+
+  /**
+   * Whether the doc stays within `maxBytes` as stored with `extra` bytes more. The whole doc is encoded
+   * to measure it only once a share of the limit was written since the last measure, so that updates
+   * near the limit cannot make the server encode the doc for each one.
+   */
+  fits(extra: number, maxBytes: number): boolean {
+    if (this.size + extra <= maxBytes) return true;
+    if (this.size - this.measured < maxBytes * MEASURE_EVERY) return false;
+    this.size = this.measured = Y.encodeStateAsUpdate(this.doc).byteLength;
+    return this.size + extra <= maxBytes;
   }
 
   /**
@@ -141,6 +167,7 @@ export class StoredDoc {
   }
 
   private changed(): void {
+    this.answers.changed();
     this.pristine = null;
     this.step1Frame = null;
     this.storedFrame = null;
@@ -148,6 +175,7 @@ export class StoredDoc {
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     this.changed();
+    this.size += update.byteLength;
     this.sink?.push({ update, origin });
   };
 }

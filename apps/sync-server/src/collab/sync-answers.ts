@@ -4,9 +4,8 @@
  * Yjs's own answer (`Y.encodeStateAsUpdate(doc, stateVector)`) is the structs the peer lacks followed by the
  * document's whole delete set, which it rebuilds from every struct each time: a request of a few bytes with
  * a state vector that already has everything made the server walk every item of the document. The delete
- * set only changes when the document does, so it is built once per change; and a peer that has nothing
- * (a newcomer) gets one encoding of the whole document, also built once per change. The bytes are exactly
- * Yjs's (yjs src/utils/encoding.js: writeStateAsUpdate, writeClientsStructs, writeStructs).
+ * set only changes when the document does, so it is built once per change. The bytes are exactly Yjs's (yjs
+ * src/utils/encoding.js: writeStateAsUpdate, writeClientsStructs, writeStructs).
  */
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
@@ -14,27 +13,18 @@ import * as Y from 'yjs';
 export class SyncAnswers {
   /** The delete set as Yjs encodes it after the structs, while the document has not changed. */
   private deleteSet: Uint8Array | null = null;
-  /** The whole document as one update, while it has not changed. */
-  private whole: Uint8Array | null;
 
-  /** `stored`: the bytes the document was just loaded from, which are its whole state until it changes. */
-  constructor(
-    private readonly doc: () => Y.Doc,
-    stored: Uint8Array | null = null,
-  ) {
-    this.whole = stored;
-  }
+  constructor(private readonly doc: () => Y.Doc) {}
 
   /** The document changed: what was built from it is out of date. */
   changed(): void {
     this.deleteSet = null;
-    this.whole = null;
   }
 
   /** Everything a peer with `stateVector` lacks, as `Y.encodeStateAsUpdate(doc, stateVector)` would say it. */
   diff(encodedStateVector: Uint8Array): Uint8Array {
     const stateVector = Y.decodeStateVector(encodedStateVector);
-    if (stateVector.size === 0) return (this.whole ??= Y.encodeStateAsUpdate(this.doc()));
+    if (stateVector.size === 0) return Y.encodeStateAsUpdate(this.doc());
     const doc = this.doc();
     // Yjs writes the structs, then "0 clients" and the delete set when it is asked for nothing new.
     this.deleteSet ??= Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc)).subarray(1);

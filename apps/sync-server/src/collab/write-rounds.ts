@@ -1,10 +1,11 @@
 import type { DocStore } from '@collab/persistence';
 import * as Y from 'yjs';
+import type { Limits } from '../config.js';
 import type { Health } from '../health.js';
 import type { Logger, Metrics } from '../observability.js';
 import { type Applied, type Batch, mergeIntoBatches } from './batches.js';
 import type { Peer } from './peer.js';
-import { CloseCode, encodeUpdate } from './protocol.js';
+import { CloseCode, type Refusal, encodeUpdate } from './protocol.js';
 import { StoredDoc } from './stored-doc.js';
 import { type UpdateBudget, judgeUpdate } from './update-check.js';
 
@@ -36,7 +37,9 @@ export interface WriteRoundsDeps {
   /** The room's peers, who receive what is stored. */
   peers: ReadonlySet<Peer>;
   /** What one client's update may cost and leave behind. */
-  limits: UpdateBudget;
+  limits: UpdateBudget & Pick<Limits, 'maxDocBytes'>;
+  /** Claims for a peer the client ids it writes as; a refusal closes it (see client-ids.ts). */
+  claim(peer: Peer, clientIds: readonly number[]): Refusal | null;
   /** Called once if a round fails in a way nothing was prepared for (a bug): the room is dropped. */
   onBroken(reason: string): void;
   /** Called after a round stored what these peers sent (not what other processes stored). */
@@ -75,6 +78,11 @@ export class WriteRounds {
   loadStored(state: Uint8Array): void {
     this.stored.destroy();
     this.stored = new StoredDoc(state);
+  }
+
+  /** How far the document holds `clientId`'s structs (its next clock). */
+  clockOf(clientId: number): number {
+    return Y.getState(this.stored.doc.store, clientId);
   }
 
   /** Queues a validated update from a peer for the next round. */
@@ -241,13 +249,26 @@ export class WriteRounds {
    */
   private judge(origin: Peer, update: Uint8Array, refused: Set<Peer>): boolean {
     if (refused.has(origin)) return false;
-    const judgement = judgeUpdate(this.stored.doc, update, this.deps.limits);
-    if (judgement.accepted) return true;
+    const refusal = this.refusal(origin, update);
+    if (!refusal) return true;
     refused.add(origin);
-    this.deps.metrics.rejectedMessages.inc({ reason: judgement.metric });
-    this.deps.logger.warn({ docId: this.deps.docId, reason: judgement.reason }, 'closing connection: update refused');
-    origin.close(judgement.code, judgement.reason);
+    this.deps.metrics.rejectedMessages.inc({ reason: refusal.metric });
+    this.deps.logger.warn({ docId: this.deps.docId, reason: refusal.reason }, 'closing connection: update refused');
+    origin.close(refusal.code, refusal.reason);
     return false;
+  }
+
+  /** Why a peer's update may not be applied: broken, too costly, another user's client id, or a document too big. */
+  private refusal(origin: Peer, update: Uint8Array): Refusal | null {
+    const { limits, claim } = this.deps;
+    const judgement = judgeUpdate(this.stored.doc, update, limits);
+    if (!judgement.accepted) return judgement;
+    const claimRefused = claim(origin, judgement.writers);
+    if (claimRefused) return claimRefused;
+    if (!this.stored.fits(update.byteLength, limits.maxDocBytes)) {
+      return { code: CloseCode.TooLarge, reason: 'the document is at its size limit', metric: 'doc-too-large' };
+    }
+    return null;
   }
 
   private async persist(batches: Batch[], applied: Applied[]): Promise<boolean> {

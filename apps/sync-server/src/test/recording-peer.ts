@@ -41,16 +41,23 @@ export interface RecordingPeer extends Peer {
   doc(): Y.Doc;
   /** Its view of presence: every awareness update it received, applied, as client id → state. */
   presence(): Map<number, unknown>;
+  /** The clocks `knownClock` answers, as a sync request would have set them. */
+  readonly clocks: Map<number, number>;
 }
 
-export function recordingPeer(name = 'peer'): RecordingPeer {
+/** `address`: where it connects from (peers of one address may take over each other's client ids). */
+export function recordingPeer(name = 'peer', address = `address of ${name}`): RecordingPeer {
   const frames: Uint8Array[] = [];
+  const clocks = new Map<number, number>();
   const closes: Array<{ code: number; reason: string }> = [];
   const received = () => frames.map(readServerFrame);
   return {
     name,
+    address,
     frames,
     closes,
+    clocks,
+    knownClock: (clientId) => clocks.get(clientId) ?? 0,
     send: (frame) => void frames.push(frame),
     close: (code, reason) => void closes.push({ code, reason }),
     received,
