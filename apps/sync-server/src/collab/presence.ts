@@ -54,6 +54,11 @@ export class Presence {
     this.owned.delete(peer);
   }
 
+  /** The peer whose state `clientId` is (a remote process's, for a client of another server process). */
+  ownerOf(clientId: number): Peer | undefined {
+    return this.owners.get(clientId);
+  }
+
   /**
    * Whether a peer's awareness update fits the budgets: at most `maxPresenceClients` client ids for the
    * peer, and at most `maxDocPresenceBytes` of states for the whole document once applied.

@@ -118,8 +118,8 @@ describe('a room', () => {
   });
 
   describe('client ids', () => {
-    const presenceOf = (clientId: number, clock: number) => {
-      const update = encodeAwarenessEntries([{ clientId, clock, state: { name: `client ${clientId}` } }]);
+    const presenceOf = (clientId: number, clock: number, name = `client ${clientId}`) => {
+      const update = encodeAwarenessEntries([{ clientId, clock, state: { name } }]);
       return [update, parseAwarenessUpdate(update, 16)] as const;
     };
     /** A client with Yjs client id 7 that has written `text`. */
@@ -129,14 +129,14 @@ describe('a room', () => {
       return doc;
     };
 
-    it('belong to the peer that used one first: another peer naming it in presence or an update is closed with 4409', async () => {
+    it('belong to the peer that used one first: another peer’s presence for it is ignored, its update closes it (4409)', async () => {
       const [ada, eve, reader] = [join('ada'), join('eve'), join('reader')];
       const adaDoc = client7();
       room.receiveAwareness(ada, ...presenceOf(7, 1));
       room.receiveUpdate(ada, textUpdate('mine', adaDoc));
       await room.drain();
-      room.receiveAwareness(eve, ...presenceOf(7, 2));
-      expect(eve.closes).toEqual([{ code: CloseCode.Conflict, reason: 'client id belongs to another connection' }]);
+      room.receiveAwareness(eve, ...presenceOf(7, 2, 'Eve'));
+      expect(reader.presence().get(7)).toEqual({ name: 'client 7' });
       // Eve writing as client 7, continuing where Ada is: Ada's next edit would be dropped by Yjs.
       const mallory = join('mallory');
       const malloryDoc = new Y.Doc();
@@ -145,12 +145,12 @@ describe('a room', () => {
       malloryDoc.clientID = 7;
       room.receiveUpdate(mallory, textUpdate('stolen ', malloryDoc));
       await room.drain();
-      expect(mallory.closes.map((c) => c.code)).toEqual([CloseCode.Conflict]);
+      expect(mallory.closes).toEqual([{ code: CloseCode.Conflict, reason: 'client id belongs to another connection' }]);
       room.receiveUpdate(ada, textUpdate('still ', adaDoc));
       await room.drain();
       expect(await storedText()).toBe('still mine');
       expect(textOf(reader.doc())).toBe('still mine');
-      expect([...ada.closes, ...reader.closes]).toEqual([]);
+      expect([...ada.closes, ...eve.closes, ...reader.closes]).toEqual([]);
     });
 
     it('stay reserved after the peer left; its user continuing from the same address takes them over', async () => {
@@ -161,9 +161,14 @@ describe('a room', () => {
       room.remove(ada);
       clientIds.release(ada);
       // Someone else, even knowing everything of client 7.
-      const eve = join('eve');
+      const [eve, reader] = [join('eve'), join('reader')];
       eve.clocks.set(7, 4);
-      room.receiveAwareness(eve, ...presenceOf(7, 5));
+      room.receiveAwareness(eve, ...presenceOf(7, 5, 'Eve'));
+      const eveDoc = new Y.Doc();
+      Y.applyUpdate(eveDoc, Y.encodeStateAsUpdate(adaDoc));
+      eveDoc.clientID = 7;
+      room.receiveUpdate(eve, textUpdate('stolen ', eveDoc));
+      await room.drain();
       expect(eve.closes.map((c) => c.code)).toEqual([CloseCode.Conflict]);
       // Ada's client reconnecting: same address, its sync request holds all of client 7.
       const adaAgain = join('ada again');
@@ -174,15 +179,21 @@ describe('a room', () => {
       await room.drain();
       expect(adaAgain.closes).toEqual([]);
       expect(await storedText()).toBe('still mine');
+      expect(reader.presence().get(7)).toEqual({ name: 'client 7' });
     });
 
-    it('held by a connection not yet dropped make its user reconnecting try again later (4503)', () => {
+    it('held by a connection not yet dropped make its user reconnecting try again later (4503)', async () => {
       const ada = join('ada');
-      room.receiveAwareness(ada, ...presenceOf(7, 1));
+      const adaDoc = client7();
+      room.receiveUpdate(ada, textUpdate('mine', adaDoc));
+      await room.drain();
       const adaAgain = join('ada again');
       Object.assign(adaAgain, { address: ada.address });
-      room.receiveAwareness(adaAgain, ...presenceOf(7, 2));
+      adaAgain.clocks.set(7, 4);
+      room.receiveUpdate(adaAgain, textUpdate('still ', adaDoc));
+      await room.drain();
       expect(adaAgain.closes.map((c) => c.code)).toEqual([CloseCode.Unavailable]);
+      expect(await storedText()).toBe('mine');
     });
   });
 

@@ -4,13 +4,13 @@ import type { Limits } from '../config.js';
 import type { Health } from '../health.js';
 import { type HistoryDeps, VersionCutter } from './version-cutter.js';
 import type { Logger, Metrics } from '../observability.js';
-import type { ClientIds } from './client-ids.js';
+import type { Claim, ClientIds } from './client-ids.js';
 import { SharedPresence } from './cluster-presence.js';
 import type { Peer } from './peer.js';
 import type { PresenceBus } from './presence-bus.js';
 import { PresenceBatch } from './presence-batch.js';
 import { Presence } from './presence.js';
-import { type AwarenessEntry, CloseCode, type Refusal, encodeAwareness } from './protocol.js';
+import { type AwarenessEntry, CloseCode, type Refusal, encodeAwareness, encodeAwarenessEntries } from './protocol.js';
 import type { StoredDoc } from './stored-doc.js';
 import { type ExclusiveWork, WriteRounds } from './write-rounds.js';
 
@@ -85,7 +85,7 @@ export class Room {
       docId: id,
       peers: this.peers,
       onStored: (writers) => this.versions?.stored(writers),
-      claim: (peer, clientIds) => this.claim(peer, clientIds),
+      claim: (peer, clientIds) => this.claimWriters(peer, clientIds),
       onBroken: (reason) => {
         this.closePeers(CloseCode.Unavailable, reason);
         deps.onBroken(this);
@@ -160,31 +160,42 @@ export class Room {
     this.writes.receiveRemote(updates);
   }
 
-  /** Applies a peer's presence, unless it names another user's client id or passes a budget: then the peer is closed. */
+  /**
+   * Applies a peer's presence; closes it if that passes a budget. The stock client sends back every
+   * change it hears of, so entries for client ids that are not the peer's are left out, not refused: a
+   * removal only if the id is the peer's already, a state if it is or the peer may claim it.
+   */
   receiveAwareness(peer: Peer, update: Uint8Array, entries: readonly AwarenessEntry[]): void {
-    const clientIds = entries.map((entry) => entry.clientId);
-    const refusal = this.claim(peer, clientIds) ?? this.presence.check(peer, entries, this.deps.limits);
-    if (!refusal) return this.presence.receive(peer, update, entries);
+    const own = entries.filter(({ clientId, state }) => {
+      const owner = this.presence.ownerOf(clientId);
+      if (state === null || owner) return owner === peer;
+      return this.claim(peer, clientId).granted;
+    });
+    if (own.length === 0) return;
+    const refusal = this.presence.check(peer, own, this.deps.limits);
+    if (!refusal) return this.presence.receive(peer, own.length === entries.length ? update : encodeAwarenessEntries(own), own);
     const { metrics, logger } = this.deps;
     metrics.rejectedMessages.inc({ reason: refusal.metric });
     logger.warn({ docId: this.id, reason: refusal.metric }, 'closing connection: ' + refusal.reason);
     peer.close(refusal.code, refusal.reason);
   }
 
-  /**
-   * Claims client ids for a peer that uses them in presence or in an update (see client-ids.ts). It
-   * "continues" a client id if its sync request showed all the document holds of it.
-   */
-  private claim(peer: Peer, clientIds: Iterable<number>): Refusal | null {
+  /** Claims for a peer the client ids an update of it writes as; another user's id closes it. */
+  private claimWriters(peer: Peer, clientIds: readonly number[]): Refusal | null {
     for (const clientId of clientIds) {
-      const continues = peer.knownClock(clientId) >= this.writes.clockOf(clientId);
-      const claim = this.deps.clientIds.claim(this.id, clientId, peer, continues);
+      const claim = this.claim(peer, clientId);
       if (claim.granted) continue;
       return claim.why === 'busy'
         ? { code: CloseCode.Unavailable, reason: 'client id still held by an earlier connection', metric: 'client-id-busy' }
         : { code: CloseCode.Conflict, reason: 'client id belongs to another connection', metric: 'client-id-taken' };
     }
     return null;
+  }
+
+  /** See client-ids.ts. A peer "continues" a client id if its sync request showed all the document holds of it. */
+  private claim(peer: Peer, clientId: number): Claim {
+    const continues = peer.knownClock(clientId) >= this.writes.clockOf(clientId);
+    return this.deps.clientIds.claim(this.id, clientId, peer, continues);
   }
 
   /** Sends the peer every presence state known now (on join, and for query-awareness). */
