@@ -182,6 +182,16 @@ describe('a room', () => {
       expect(reader.presence().get(7)).toEqual({ name: 'client 7' });
     });
 
+    it('are claimed no more than MAX_PRESENCE_CLIENTS at a time by a flood of presence (4413)', () => {
+      const eve = join('eve');
+      const flood = Array.from({ length: 1_000 }, (_, i) => ({ clientId: 1_000 + i, clock: 1, state: {} }));
+      const update = encodeAwarenessEntries(flood);
+      room.receiveAwareness(eve, update, parseAwarenessUpdate(update, 16));
+      expect(eve.closes.map((c) => c.code)).toEqual([CloseCode.TooLarge]);
+      const claimed = flood.filter(({ clientId }) => clientIds.held('doc', clientId));
+      expect(claimed.length).toBe(loadConfig({}).limits.maxPresenceClients);
+    });
+
     it('held by a connection not yet dropped make its user reconnecting try again later (4503)', async () => {
       const ada = join('ada');
       const adaDoc = client7();

@@ -166,9 +166,12 @@ export class Room {
    * removal only if the id is the peer's already, a state if it is or the peer may claim it.
    */
   receiveAwareness(peer: Peer, update: Uint8Array, entries: readonly AwarenessEntry[]): void {
+    let claims = 0;
     const own = entries.filter(({ clientId, state }) => {
       const owner = this.presence.ownerOf(clientId);
       if (state === null || owner) return owner === peer;
+      // A flood of new ids claims no more than a connection may show; the rest are kept for `check` to refuse.
+      if (++claims > this.deps.limits.maxPresenceClients) return true;
       return this.claim(peer, clientId).granted;
     });
     if (own.length === 0) return;
