@@ -80,7 +80,7 @@ export interface Limits {
   maxHeldBytes: number;
   /** Exports rendered at once by the whole process; more get 503 with Retry-After. */
   maxConcurrentExports: number;
-  /** Sync requests (sync step 1) per minute per connection, in bursts of as many; past it: 4429. */
+  /** Sync requests (sync step 1) per minute per connection, in bursts of a tenth of as many (at least 10); past it: 4429. */
   syncRequestsPerMinute: number;
   /** How long a client id stays reserved for its connection's user after the connection closed. */
   clientIdGraceMs: number;

@@ -73,7 +73,7 @@ export class Connection implements Peer {
     this.byteBudget = new TokenBucket(bytesPerSecond, Math.max(2 * bytesPerSecond, maxMessageBytes));
     // Bursts of a tenth of a minute's worth: the editor asks after every pause in typing whether its edits are stored.
     const { syncRequestsPerMinute } = deps.limits;
-    this.syncBudget = new TokenBucket(syncRequestsPerMinute / 60, Math.max(10, syncRequestsPerMinute / 6));
+    this.syncBudget = new TokenBucket(syncRequestsPerMinute / 60, Math.max(10, syncRequestsPerMinute / 10));
     deps.metrics.connections.inc();
     deps.logger.info({ docId, role }, 'connection open');
     deps.rooms.join(docId, this).then(
