@@ -204,7 +204,8 @@ describe('fuzzing the message handler', () => {
           const answered = waitFor('the sync answer', () => raw.messages.some((m) => m[0] === 0 && m[1] === 1), 60_000);
           const outcome = await Promise.race([answered.then(() => 'stored'), raw.closed.then(({ code }) => String(code))]);
           outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-          expect(['stored', '4400', '4413']).toContain(outcome);
+          // 4409: an author id an earlier run's connection used, reserved for it (fast-check repeats them when shrinking).
+          expect(['stored', '4400', '4409', '4413']).toContain(outcome);
           raw.socket.close();
         }),
         { numRuns: Math.ceil(RUNS / 2) },
