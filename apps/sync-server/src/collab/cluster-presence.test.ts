@@ -40,7 +40,7 @@ describe('presence shared with the other processes of a cluster', () => {
     receive(stateOf(3, 1, { caret: 7 }));
     receive(stateOf(1, 2, { caret: 2 }));
     await waitFor('the first batch on the bus', () => published.length === 1);
-    expect(parseAwarenessUpdate(published[0]!, 16)).toEqual([
+    expect(parseAwarenessUpdate(published[0]!, 16)).toMatchObject([
       { clientId: 1, clock: 2, state: { caret: 2 } },
       { clientId: 3, clock: 1, state: { caret: 7 } },
     ]);

@@ -7,6 +7,9 @@ import { type AwarenessEntry, CloseCode, type Refusal, encodeAwareness, encodeAw
 /** What presence may cost: client ids per connection and JSON bytes of the whole document's states. */
 export type PresenceBudget = Pick<Limits, 'maxPresenceClients' | 'maxDocPresenceBytes'>;
 
+/** How long a departed client's clock is kept: far longer than a presence batch waits to go out. */
+const FORGET_AFTER_MS = 1_000;
+
 /** Who changed presence: a peer, or null for states the server itself timed out. */
 export type PresenceChanged = (clientIds: readonly number[], from: Peer | null) => void;
 
@@ -47,9 +50,10 @@ export class Presence {
       const gone = [...clientIds];
       awarenessProtocol.removeAwarenessStates(this.awareness, gone, peer);
       // Awareness keeps the clock of every client it ever saw, to ignore stale updates: a server that
-      // outlives millions of short visits must not. Client-id ownership (client-ids.ts) keeps a departed
-      // client's id from being reused by anyone else meanwhile.
-      for (const clientId of gone) this.awareness.meta.delete(clientId);
+      // outlives millions of short visits must not. Forgotten once the batched removals have gone out
+      // (they are encoded with these clocks); client-id ownership (client-ids.ts) keeps a departed client's
+      // id from being reused by anyone else meanwhile.
+      setTimeout(() => this.forget(gone), FORGET_AFTER_MS).unref();
     }
     this.owned.delete(peer);
   }
@@ -126,6 +130,11 @@ export class Presence {
 
   destroy(): void {
     this.awareness.destroy();
+  }
+
+  /** Forgets the clocks of departed clients that have not come back. */
+  private forget(clientIds: readonly number[]): void {
+    for (const clientId of clientIds) if (!this.awareness.states.has(clientId)) this.awareness.meta.delete(clientId);
   }
 
   private setSize(clientId: number, size: number): void {
