@@ -30,11 +30,19 @@ const browserNetwork: NetworkEvents = {
  * WebSocket does not notice that the network is gone (it would sit "connected" until its 30 s watchdog fires),
  * so going offline disconnects the provider here and coming back online reconnects it at once. A 44xx close is
  * final: the stock provider stops retrying and emits `closed`, and nothing here reconnects it.
+ *
+ * The first connection waits for `ready` (the local copy loaded): the first sync request then states all this
+ * browser holds, edits made offline under an earlier page's client id included. The server gives such a client
+ * id back only to a sync request that holds all the document has of it (see the server's client-ids.ts);
+ * edits sent before would be another user's writing under that id, and refused.
  */
 export function followConnection(
   provider: WebsocketProvider,
+  ready: Promise<unknown>,
   network: NetworkEvents = browserNetwork,
 ): { state: ReadableStore<ConnectionState>; dispose(): void } {
+  let started = false;
+  let disposed = false;
   let closeCode: number | null = null;
   let closeReason = '';
   let everSynced = false;
@@ -61,7 +69,7 @@ export function followConnection(
     refresh();
   };
   const onOnline = () => {
-    if (closeCode === null) provider.connect();
+    if (started && closeCode === null) provider.connect();
     refresh();
   };
   const onOffline = () => {
@@ -74,12 +82,19 @@ export function followConnection(
   provider.on('closed', onClosed);
   network.addEventListener('online', onOnline);
   network.addEventListener('offline', onOffline);
-  if (network.isOnline()) provider.connect();
+  const start = () => {
+    if (disposed) return;
+    started = true;
+    if (network.isOnline()) provider.connect();
+    refresh();
+  };
+  ready.then(start, start);
   refresh();
 
   return {
     state,
     dispose() {
+      disposed = true;
       provider.off('status', refresh);
       provider.off('sync', refresh);
       provider.off('closed', onClosed);

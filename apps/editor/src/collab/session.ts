@@ -38,13 +38,13 @@ export function createSession(id: string, token: string, knownRole: AccessRole |
   );
   const awareness = new Awareness(doc);
   const provider = new WebsocketProvider(collabUrl(), id, doc, {
-    connect: false, // followConnection connects once it has checked the network
+    connect: false, // followConnection connects once the local copy is loaded and the network is there
     awareness,
     params: { token },
     maxBackoffTime: randomBackoffCeiling(),
   });
   const channel = watchServer(provider);
-  const connection = followConnection(provider);
+  const connection = followConnection(provider, localCopyLoaded);
   const saves = trackSaves(doc, provider, channel);
   // Optimistic for a token of unknown shape: the server's refusal of our first update makes it read-only.
   const role = followRole(channel, knownRole ?? claimedRole(token) ?? 'edit');

@@ -116,6 +116,24 @@ describe('a connection', () => {
     await vi.waitFor(async () => expect(await storedText()).toBe('typed offline '));
   });
 
+  it('keeps the highest clock its sync requests showed: a save check leaving its own client out does not make its user a stranger', async () => {
+    const ada = new Y.Doc();
+    const first = connect();
+    first.connection.receive(encodeSyncStep1(new Y.Doc()));
+    first.connection.receive(step2With(textUpdate('mine', ada)));
+    await vi.waitFor(async () => expect(await storedText()).toBe('mine'));
+    first.connection.closedBySocket(1006);
+    // Ada's editor reconnecting (same address, same client id): its first request holds all of her client.
+    const again = connect();
+    again.connection.receive(encodeSyncStep1(ada));
+    again.connection.receive(nothingNew());
+    // Its save check asks with a state vector that leaves out the clients of the edits it checks.
+    again.connection.receive(encodeSyncStep1(new Y.Doc()));
+    again.connection.receive(encodeUpdate(textUpdate('more ', ada)));
+    await vi.waitFor(async () => expect(await storedText()).toBe('more mine'));
+    expect(again.socket.closes).toEqual([]);
+  });
+
   it('closes a client that sends more than MAX_HELD_BYTES before its sync answer (4413), and stores none of it', async () => {
     const { socket, connection } = connect('edit', { messagesPerSecond: 10_000, maxHeldBytes: 8 * 1024 });
     await vi.waitFor(() => expect(socket.kinds()).toContain('sync-step1'));

@@ -25,7 +25,7 @@ export interface ConnectionDeps {
  */
 const HELD_UPDATE_OVERHEAD = 256;
 /**
- * A sync request's state vector is kept (for `knownClock`) only up to this many clients: enough for any
+ * Clocks of at most this many client ids are kept from sync requests (for `knownClock`): enough for any
  * document people edit, and an attacker's vector of millions is not held for the connection's life.
  */
 const MAX_KEPT_CLOCKS = 100_000;
@@ -51,7 +51,7 @@ export class Connection implements Peer {
    */
   private heldUntilStep2: Uint8Array[] | null = [];
   private heldBytes = 0;
-  /** The state vector of the client's latest sync request: what it holds of each client id. */
+  /** What the client's sync requests showed it holds of each client id (the highest clock shown). */
   private clocks = new Map<number, number>();
   private readonly messageBudget: TokenBucket;
   private readonly byteBudget: TokenBucket;
@@ -203,7 +203,12 @@ export class Connection implements Peer {
    */
   private syncRequest(room: Room, { stateVector, clocks }: Extract<ClientMessage, { kind: 'sync-step1' }>): void {
     if (!this.syncBudget.take()) return this.reject('sync-rate', CloseCode.TooManyRequests, 'too many sync requests');
-    if (clocks.size <= MAX_KEPT_CLOCKS) this.clocks = clocks;
+    // The highest clock any request showed: a client still holds what it once held, and not every sync step 1
+    // states it all (the editor's save check leaves out the clients whose edits it asks about).
+    for (const [clientId, clock] of clocks) {
+      if (this.clocks.size >= MAX_KEPT_CLOCKS && !this.clocks.has(clientId)) break;
+      if (clock > (this.clocks.get(clientId) ?? 0)) this.clocks.set(clientId, clock);
+    }
     room.syncStep1(this, stateVector);
   }
 
