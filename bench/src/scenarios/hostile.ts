@@ -11,7 +11,7 @@ import { ServerProcess } from '../servers.js';
 import type { Scenario } from './types.js';
 
 /** `npm start`'s limits: the bench raises some for its other scenarios. */
-const DEFAULT_LIMITS = { DOCS_RATE_LIMIT: '60', MESSAGE_RATE_LIMIT: '2000' };
+const DEFAULT_LIMITS = { DOCS_RATE_LIMIT: '60', MESSAGE_RATE_LIMIT: '2000', MAX_CONNECTIONS_PER_ADDRESS: '1000' };
 
 export function hostile(quick: boolean): Scenario[] {
   const attacks: Attack<never>[] = [
