@@ -95,6 +95,21 @@ describe('access control', () => {
     await expect(admitting).rejects.toMatchObject({ kind: 'revoked' });
   });
 
+  it('revokes a grant at its link\'s expiry even when the timer fires a millisecond early', async () => {
+    // A clock that moves to the expiry the moment it is read one millisecond before it: the check that a
+    // timer firing early makes finds the link still working, and any later reading finds the expiry past.
+    const expiry = 1_000_000;
+    let time = expiry - 100;
+    const now = () => (time === expiry - 1 ? time++ : time);
+    access.close();
+    access = createAccessControl({ store, bus, logger: createLogger('silent'), now });
+    const revoked = await watched(editor);
+    await access.change('doc', (current) => ({ ...current, expiresAt: { edit: expiry, view: null } }));
+    time = expiry - 1; // the 100 ms timer is due; the clock it reads is 1 ms behind
+    await waitFor('the grant to be revoked', () => revoked.length > 0);
+    expect(revoked).toEqual(['expired']);
+  });
+
   it('admits a token of a link newer than the cached state, once the store confirms it', async () => {
     await watched(editor);
     await store.updateAccess('doc', bumpEdit); // reset elsewhere, not announced yet

@@ -102,12 +102,16 @@ export function createAccessControl({ store, bus, logger, now }: AccessControlOp
       entry.watchers.delete(watcher);
       watcher.revoke(kind);
     }
-    if (!dropIfUnused(docId, entry)) scheduleExpiry(docId, entry);
+    if (!dropIfUnused(docId, entry)) scheduleExpiry(docId, entry, at);
   }
 
-  /** One timer per cached document, for the earliest expiry of its edit and view links still to come. */
-  function scheduleExpiry(docId: string, entry: Entry): void {
-    const at = now();
+  /**
+   * One timer per cached document, for the earliest expiry of its edit and view links still to come after
+   * `at`. Callers pass the instant their watchers were judged at: a timer may fire a millisecond early, and
+   * reading the clock again here could find the expiry already past while the check just found it ahead,
+   * leaving the link open with no timer.
+   */
+  function scheduleExpiry(docId: string, entry: Entry, at: number): void {
     const next = Math.min(
       ...[linkExpiry(entry.state, 'edit'), linkExpiry(entry.state, 'view')].map((t) => (t !== null && t > at ? t : Infinity)),
     );
@@ -169,14 +173,15 @@ export function createAccessControl({ store, bus, logger, now }: AccessControlOp
       const state = await stateFor(grant);
       // Synchronous from here: no change can be applied between this check and the watcher taking its place.
       const entry = adopt(grant.docId, state);
-      const kind = denial(grant, entry.state, now());
+      const at = now();
+      const kind = denial(grant, entry.state, at);
       if (kind !== null) {
         dropIfUnused(grant.docId, entry);
         throw new AccessDenied(kind);
       }
       const watcher = { grant, revoke };
       entry.watchers.add(watcher);
-      scheduleExpiry(grant.docId, entry);
+      scheduleExpiry(grant.docId, entry, at);
       return () => {
         if (entry.watchers.delete(watcher)) dropIfUnused(grant.docId, entry);
       };
