@@ -1,6 +1,7 @@
 /**
  * Hand-written Yjs updates in the V1 format (yjs src/utils/UpdateEncoder.js, Item.write), for tests that
- * need what no Yjs client writes: references to nothing, circles, unsorted deletions, deep nesting.
+ * need what no Yjs client writes: references to nothing, circles, unsorted deletions, deep nesting. The
+ * fuzz tests' generated updates (weird-updates.ts) go through the same encoder.
  */
 import * as encoding from 'lib0/encoding';
 
