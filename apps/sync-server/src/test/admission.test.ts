@@ -1,32 +1,20 @@
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { MessageType, encodeSyncStep1, encodeUpdate } from '../collab/protocol.js';
-import {
-  TEST_SECRET,
-  type TestClient,
-  type TestServer,
-  connectClient,
-  openRawSocket,
-  startTestServer,
-  waitFor,
-  waitForSync,
-} from './helpers.js';
+import { TEST_SECRET, type TestServer, openRawSocket, startTestServer, useClients, waitFor, waitForSync } from './helpers.js';
 
 /** An auth message (type 2) with the permission-denied sub-type (0). */
 const isPermissionDenied = (message: Uint8Array) => message[0] === MessageType.Auth && message[1] === 0;
 
 describe('admission of /collab/:id sockets', () => {
   let t: TestServer;
-  const clients: TestClient[] = [];
   beforeAll(async () => {
     t = await startTestServer();
   });
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-  });
   afterAll(() => t.cleanup());
+  const { connect, connected } = useClients();
 
   /** Opens a raw socket, says sync step 1 as a client would, and returns how it closed and what it got. */
   async function refusal(pathAndQuery: string) {
@@ -85,8 +73,7 @@ describe('admission of /collab/:id sockets', () => {
 
   it('lets a stock client stop retrying after a refusal', async () => {
     const { id } = await t.createDoc();
-    const client = connectClient(t.collabUrl, id, 'not-a-token');
-    clients.push(client);
+    const client = connect(t, id, 'not-a-token');
     const closed = await new Promise<{ code: number }>((resolve) => client.provider.once('closed', resolve));
     expect(closed.code).toBe(4401);
     expect(client.provider.shouldConnect).toBe(false);
@@ -94,9 +81,8 @@ describe('admission of /collab/:id sockets', () => {
 
   it('gives a view link the document and awareness but never applies its edits', async () => {
     const { id, editToken, viewToken } = await t.createDoc();
-    const editor = connectClient(t.collabUrl, id, editToken);
-    const viewer = connectClient(t.collabUrl, id, viewToken);
-    clients.push(editor, viewer);
+    const editor = connect(t, id, editToken);
+    const viewer = connect(t, id, viewToken);
     await Promise.all([waitForSync(editor), waitForSync(viewer)]);
     editor.text.insert(0, 'by the editor');
     await waitFor('the viewer to receive the edit', () => viewer.text.toString() === 'by the editor');
@@ -121,9 +107,7 @@ describe('admission of /collab/:id sockets', () => {
     expect(editor.text.toString()).toBe('by the editor');
 
     await t.restart();
-    const fresh = connectClient(t.collabUrl, id, editToken);
-    clients.push(fresh);
-    await waitForSync(fresh);
+    const fresh = await connected(t, id, editToken);
     expect(fresh.text.toString()).toBe('by the editor');
   });
 });

@@ -1,6 +1,6 @@
 /** The two stores a server can run on, for the tests that must pass on both, and the calls those tests make. */
 import { type TestService, startPostgres, startRedis } from '@collab/test-services';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { StartOptions } from '../start.js';
 import { type TestClient, type TestServer, startTestServer } from './helpers.js';
 
@@ -9,23 +9,46 @@ export type BackendName = (typeof BACKENDS)[number];
 
 /**
  * Starts Redis and PostgreSQL for a cluster backend before the enclosing describe's tests (nothing for
- * LevelDB). `start` runs a server in this process; several on the cluster backend share its documents, like
- * the processes of a cluster.
+ * LevelDB). `start` runs a server in this process, which is closed and removed after the test that started
+ * it; several on the cluster backend share its documents, like the processes of a cluster.
  */
 export function useBackend(name: BackendName): { start(options?: StartOptions): Promise<TestServer> } {
-  let services: TestService[] = [];
-  let env: Record<string, string> = {};
+  const services = name === 'LevelDB' ? undefined : useClusterServices();
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.cleanup();
+  });
+  return {
+    async start(options) {
+      const server = await startTestServer(services ? clusterEnv(services) : {}, options);
+      servers.push(server);
+      return server;
+    },
+  };
+}
+
+export interface ClusterServices {
+  redis: TestService;
+  postgres: TestService;
+}
+
+/** Starts Redis (AOF) and PostgreSQL before the enclosing describe's tests (filling in the answer) and stops them after. */
+export function useClusterServices(): ClusterServices {
+  const services = {} as ClusterServices;
   beforeAll(async () => {
-    if (name === 'LevelDB') return;
-    const [redis, postgres] = await Promise.all([startRedis({ appendOnly: true }), startPostgres()]);
-    services = [redis, postgres];
-    env = { REDIS_URL: redis.url, DATABASE_URL: postgres.url };
+    [services.redis, services.postgres] = await Promise.all([startRedis({ appendOnly: true }), startPostgres()]);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(services.map((service) => service.stop()));
+    await Promise.all([services.redis?.stop(), services.postgres?.stop()]);
   });
-  return { start: (options) => startTestServer(env, options) };
+  return services;
 }
+
+/** The environment that points a server at the cluster's Redis and PostgreSQL. */
+export const clusterEnv = ({ redis, postgres }: ClusterServices): Record<string, string> => ({
+  REDIS_URL: redis.url,
+  DATABASE_URL: postgres.url,
+});
 
 /** A clock the test moves forward, for expiries and the 30 days of the trash. */
 export function testClock(): { now: () => number; advance(ms: number): void } {

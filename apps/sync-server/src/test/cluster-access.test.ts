@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api, finalClose, useBackend, within } from './backends.js';
-import { type TestClient, type TestServer, connectClient, openRawSocket, waitForSync } from './helpers.js';
+import { type TestServer, openRawSocket, useClients } from './helpers.js';
 
 /**
  * Two servers in this process on one Redis and one PostgreSQL, like two processes of a cluster behind a load
@@ -8,23 +8,10 @@ import { type TestClient, type TestServer, connectClient, openRawSocket, waitFor
  */
 describe('access changes across the processes of a cluster', () => {
   const { start } = useBackend('Redis + PostgreSQL');
-  const servers: TestServer[] = [];
-  const clients: TestClient[] = [];
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    for (const server of servers.splice(0)) await server.cleanup();
-  });
+  const { connected } = useClients();
 
   async function twoProcesses(): Promise<[TestServer, TestServer]> {
-    servers.push(await start(), await start());
-    return [servers[0]!, servers[1]!];
-  }
-
-  async function connected(server: TestServer, docId: string, token: string): Promise<TestClient> {
-    const client = connectClient(server.collabUrl, docId, token);
-    clients.push(client);
-    await waitForSync(client);
-    return client;
+    return [await start(), await start()];
   }
 
   it('a reset through one process closes the old link’s sockets on the other within 1 s', async () => {

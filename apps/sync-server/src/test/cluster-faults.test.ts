@@ -1,28 +1,20 @@
-import { type TestService, startPostgres, startRedis } from '@collab/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestClient, type TestServer, connectClient, startTestServer, waitFor, waitForSync } from './helpers.js';
+import { clusterEnv, useClusterServices } from './backends.js';
+import { type TestServer, startTestServer, useClients, waitFor, waitForSync } from './helpers.js';
 
 /** Cluster mode while Redis is away: the README's promise that only the writers' connections close. */
 describe('cluster mode, Redis restarting under a document', () => {
-  let redis: TestService;
-  let postgres: TestService;
+  const services = useClusterServices();
   let t: TestServer;
-  const clients: TestClient[] = [];
-
   beforeAll(async () => {
-    [redis, postgres] = await Promise.all([startRedis({ appendOnly: true }), startPostgres()]);
-    t = await startTestServer({ REDIS_URL: redis.url, DATABASE_URL: postgres.url });
-  }, 60_000);
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await t?.cleanup();
-    await Promise.all([redis?.stop(), postgres?.stop()]);
+    t = await startTestServer(clusterEnv(services));
   });
+  afterAll(() => t?.cleanup());
+  const { connect } = useClients();
 
   it('closes the writers with 4503 and keeps a reader, which converges once Redis is back', async () => {
     const { id, editToken } = await t.createDoc();
-    const [writer, reader] = [connectClient(t.collabUrl, id, editToken), connectClient(t.collabUrl, id, editToken)];
-    clients.push(writer, reader);
+    const [writer, reader] = [connect(t, id, editToken), connect(t, id, editToken)];
     const closes = { writer: [] as number[], reader: [] as number[] };
     writer.provider.on('connection-close', (event) => closes.writer.push(event?.code ?? 0));
     reader.provider.on('connection-close', (event) => closes.reader.push(event?.code ?? 0));
@@ -37,7 +29,7 @@ describe('cluster mode, Redis restarting under a document', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
-    await redis.restart();
+    await services.redis.restart();
     await typing;
 
     await waitFor('the reader to hold every edit', () => marks.every((mark) => reader.text.toString().includes(mark)), 30_000);

@@ -1,35 +1,16 @@
-import { type TestService, startPostgres, startRedis } from '@collab/test-services';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { type TestClient, connectClient, createDocOn, readMetric, untilUpdated, waitFor, waitForSync } from './helpers.js';
-import { type ServerProcess, serverHome } from './server-process.js';
+import { type TestClient, createDocOn, readMetric, untilUpdated, useClients, waitFor, waitForSync } from './helpers.js';
+import { type ServerProcess, useClusterProcesses } from './server-process.js';
 
 /** Two server processes on one Redis and one PostgreSQL, each with writers of its own on one document. */
 describe('version history in cluster mode', { timeout: 90_000 }, () => {
-  let redis: TestService;
-  let postgres: TestService;
-  const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-  beforeAll(async () => {
-    [redis, postgres] = await Promise.all([startRedis({ appendOnly: true }), startPostgres()]);
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), postgres?.stop()]);
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  async function startProcess(): Promise<ServerProcess> {
-    const home = await serverHome({ REDIS_URL: redis.url, DATABASE_URL: postgres.url, HISTORY_INTERVAL_S: '1' });
-    cleanups.push(() => home.cleanup());
-    return home.start();
-  }
+  const { start: startProcess } = useClusterProcesses({ HISTORY_INTERVAL_S: '1' });
+  const { connect } = useClients();
 
   function writer(server: ServerProcess, id: string, token: string, name: string): TestClient {
-    const c = connectClient(server.collabUrl, id, token);
+    const c = connect(server, id, token);
     c.provider.awareness.setLocalStateField('user', { name, color: '#123456' });
-    cleanups.push(() => c.destroy());
     return c;
   }
 

@@ -1,8 +1,7 @@
-import { type TestService, startPostgres, startRedis } from '@collab/test-services';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { imageBytes, sha256 } from './file-bytes.js';
-import { type TestClient, connectClient, createDocOn, readMetric, untilUpdated, waitFor, waitForSync } from './helpers.js';
-import { type ServerProcess, serverHome } from './server-process.js';
+import { type TestClient, createDocOn, readMetric, untilUpdated, useClients, waitFor, waitForSync } from './helpers.js';
+import { type ServerProcess, useClusterProcesses } from './server-process.js';
 
 /** Rounds of edits typed before the first of them has reached everyone (see `type`). */
 const ROUNDS_IN_FLIGHT = 4;
@@ -15,32 +14,14 @@ const ROUNDS_IN_FLIGHT = 4;
 // Each test starts two or three servers from source, which takes seconds when the suite shares two cores:
 // the limit stops a hung run, it measures nothing.
 describe('cluster mode: several processes share documents through Redis and PostgreSQL', { timeout: 90_000 }, () => {
-  let redis: TestService;
-  let postgres: TestService;
-  const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-  beforeAll(async () => {
-    [redis, postgres] = await Promise.all([startRedis({ appendOnly: true }), startPostgres()]);
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), postgres?.stop()]);
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  async function startProcess(): Promise<ServerProcess> {
-    const home = await serverHome({ REDIS_URL: redis.url, DATABASE_URL: postgres.url });
-    cleanups.push(() => home.cleanup());
-    return home.start();
-  }
+  const { services, start: startProcess } = useClusterProcesses();
+  const { connect } = useClients();
 
   const startProcesses = (n: number) => Promise.all(Array.from({ length: n }, startProcess));
 
   function client(server: ServerProcess, id: string, token: string, name?: string): TestClient {
-    const c = connectClient(server.collabUrl, id, token);
+    const c = connect(server, id, token);
     if (name) c.provider.awareness.setLocalStateField('user', { name });
-    cleanups.push(() => c.destroy());
     return c;
   }
 
@@ -155,7 +136,7 @@ describe('cluster mode: several processes share documents through Redis and Post
 
     const before = await type(writers, 20, 'before', witnesses);
     await waitFor('the first edits to converge', converged(writers, before));
-    const during = await type(writers, redis.restart(), 'during', witnesses);
+    const during = await type(writers, services.redis.restart(), 'during', witnesses);
     const marks = [...before, ...during, ...(await type(writers, 20, 'after', witnesses))];
     await waitFor('both writers to converge after the restart', converged(writers, marks), 30_000);
     // The restart really interrupted the writers: their edits were refused, kept and sent again.
@@ -176,7 +157,7 @@ describe('cluster mode: several processes share documents through Redis and Post
     expect((await health()).status).toBe(200);
     expect(await metric('collab_cluster_redis_up')).toBe(1);
 
-    const restarting = postgres.restart();
+    const restarting = services.postgres.restart();
     let seen = { status: 0, body: {} as { reason?: string } };
     await waitFor('/healthz to report PostgreSQL unreachable', async () => (seen = await health()).status === 503);
     expect(seen.body.reason).toMatch(/PostgreSQL/);

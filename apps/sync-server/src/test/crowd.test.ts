@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { type TestClient, type TestServer, connectClient, startTestServer, waitFor } from './helpers.js';
+import { type TestClient, type TestServer, startTestServer, useClients, waitFor } from './helpers.js';
 
 interface Caret {
   caret?: number;
@@ -8,22 +8,14 @@ interface Caret {
 
 describe('a crowd in one room', () => {
   let t: TestServer;
-  const clients: TestClient[] = [];
-  const join = (id: string, token: string) => {
-    const client = connectClient(t.collabUrl, id, token);
-    clients.push(client);
-    return client;
-  };
-  const caretOf = (viewer: TestClient, of: TestClient) =>
-    (viewer.provider.awareness.getStates().get(of.doc.clientID) as Caret | undefined)?.caret;
-
   beforeEach(async () => {
     t = await startTestServer();
   });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await t.cleanup();
-  });
+  afterEach(() => t.cleanup());
+  const clients = useClients();
+  const join = (id: string, token: string) => clients.connect(t, id, token);
+  const caretOf = (viewer: TestClient, of: TestClient) =>
+    (viewer.provider.awareness.getStates().get(of.doc.clientID) as Caret | undefined)?.caret;
 
   it('gets presence changes merged, several users per awareness message, and every final caret', async () => {
     const USERS = 30;
@@ -70,7 +62,7 @@ describe('a crowd in one room', () => {
     const expected = paragraphs.join('');
     const reader = join(id, editToken);
     await waitFor('the text to reach another client', () => reader.text.toString() === expected);
-    for (const client of clients.splice(0)) client.destroy();
+    clients.destroyAll();
     // Loaded afresh from the store, the document is not decoded: the crowd gets the stored bytes.
     await t.restart();
 

@@ -1,37 +1,28 @@
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { RESTORE_WINDOW_MS } from '../access/policy.js';
 import { createLogger } from '../observability.js';
 import type { StartOptions } from '../start.js';
 import { imageBytes, sha256 } from './file-bytes.js';
 import { BACKENDS, api, finalClose, testClock, useBackend, within } from './backends.js';
-import { type CreatedDoc, type TestClient, type TestServer, connectClient, openRawSocket, waitFor, waitForSync } from './helpers.js';
+import { type CreatedDoc, type TestServer, openRawSocket, useClients, waitFor } from './helpers.js';
 
 const DAY = 24 * 3600 * 1000;
 
 describe.each(BACKENDS)('deleting a document on %s', (backend) => {
   const { start } = useBackend(backend);
+  const clients = useClients();
   const clock = testClock();
   let t: TestServer;
   let doc: CreatedDoc;
-  const clients: TestClient[] = [];
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await t.cleanup();
-  });
 
   async function setUp(options: StartOptions = {}): Promise<void> {
     t = await start({ clock: clock.now, purgeSweepMs: 50, ...options });
     doc = await t.createDoc();
   }
 
-  async function connected(token: string): Promise<TestClient> {
-    const client = connectClient(t.collabUrl, doc.id, token);
-    clients.push(client);
-    await waitForSync(client);
-    return client;
-  }
+  const connected = (token: string) => clients.connected(t, doc.id, token);
 
   const refusal = (token: string) => openRawSocket(`${t.collabUrl}/${doc.id}?token=${token}`).closed;
   const exportStatus = async (token: string) => (await api(t, 'GET', `${doc.id}/export?format=text`, token)).status;

@@ -1,22 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type TestClient, type TestServer, connectClient, readMetric, startTestServer, waitFor, waitForSync } from './helpers.js';
+import { type TestServer, readMetric, startTestServer, useClients, waitFor, waitForSync } from './helpers.js';
 
 const DOCS = 8;
 
 describe('DURABILITY: what a relayed update has been through', () => {
   let t: TestServer | undefined;
-  const clients: TestClient[] = [];
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
     await t?.cleanup();
     t = undefined;
   });
-
-  const client = (server: TestServer, id: string, token: string) => {
-    const c = connectClient(server.collabUrl, id, token);
-    clients.push(c);
-    return c;
-  };
+  const { connect: client, destroyAll } = useClients();
 
   /** Several documents edited at once; resolves when every reader has every edit, i.e. all are stored. */
   async function editSeveralDocuments(server: TestServer): Promise<{ id: string; editToken: string; text: string }[]> {
@@ -52,7 +45,7 @@ describe('DURABILITY: what a relayed update has been through', () => {
     expect(writes).toBeGreaterThanOrEqual(2 * DOCS);
     expect(fsyncs).toBe(0);
 
-    for (const c of clients.splice(0)) c.destroy();
+    destroyAll();
     await t.restart();
     for (const { id, editToken, text } of docs) {
       const fresh = client(t, id, editToken);

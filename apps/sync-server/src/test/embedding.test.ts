@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from './backends.js';
-import { TEST_SECRET, type TestClient, type TestServer, connectClient, openRawSocket, startTestServer, waitFor, waitForSync } from './helpers.js';
+import { TEST_SECRET, type TestClient, type TestServer, openRawSocket, startTestServer, useClients, waitFor } from './helpers.js';
 
 /** An application that knows COLLAB_SECRET mints tokens for its own users, exactly as the README shows. */
 async function mint(claims: Record<string, unknown>, expiresIn: string | number = '1h'): Promise<string> {
@@ -13,21 +13,12 @@ async function mint(claims: Record<string, unknown>, expiresIn: string | number 
 
 describe('tokens minted by another application', () => {
   let t: TestServer;
-  const clients: TestClient[] = [];
   beforeAll(async () => {
     t = await startTestServer();
   });
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.destroy();
-  });
   afterAll(() => t.cleanup());
-
-  async function connected(docId: string, token: string): Promise<TestClient> {
-    const client = connectClient(t.collabUrl, docId, token);
-    clients.push(client);
-    await waitForSync(client);
-    return client;
-  }
+  const clients = useClients();
+  const connected = (docId: string, token: string) => clients.connected(t, docId, token);
 
   const namesSeenBy = (client: TestClient) =>
     [...client.provider.awareness.getStates().entries()]

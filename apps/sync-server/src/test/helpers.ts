@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from '@collab/test-services';
 import * as encoding from 'lib0/encoding';
+import { afterEach } from 'vitest';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -83,6 +84,42 @@ export interface TestClient {
   provider: WebsocketProvider;
   text: Y.Text;
   destroy(): void;
+}
+
+/** The stock clients a describe's tests open, each destroyed after its test. */
+export interface TestClients {
+  /** A stock client on `docId` at `server` (see connectClient). */
+  connect(server: { collabUrl: string }, docId: string, token: string, doc?: Y.Doc): TestClient;
+  /** The same, once it has synced. */
+  connected(server: { collabUrl: string }, docId: string, token: string): Promise<TestClient>;
+  /** Destroys the clients opened so far, before the test ends (to restart the server under none, say). */
+  destroyAll(): void;
+}
+
+/**
+ * Registers the after-each hook that destroys the enclosing describe's clients. Call it after the hooks that
+ * stop the server: vitest runs after-hooks last registered first, so the clients go before their server.
+ */
+export function useClients(): TestClients {
+  const clients: TestClient[] = [];
+  const destroyAll = () => {
+    for (const client of clients.splice(0)) client.destroy();
+  };
+  afterEach(destroyAll);
+  const connect: TestClients['connect'] = (server, docId, token, doc) => {
+    const client = connectClient(server.collabUrl, docId, token, doc);
+    clients.push(client);
+    return client;
+  };
+  return {
+    connect,
+    async connected(server, docId, token) {
+      const client = connect(server, docId, token);
+      await waitForSync(client);
+      return client;
+    },
+    destroyAll,
+  };
 }
 
 /** A stock y-websocket client, exactly as an app would create it (BroadcastChannel off: see README). */

@@ -1,39 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  type TestClient,
-  type TestServer,
-  admissionOf,
-  awarenessMessage,
-  connectClient,
-  openRawSocket,
-  readMetric,
-  startTestServer,
-  waitFor,
-  waitForSync,
-} from './helpers.js';
+import { type TestServer, admissionOf, awarenessMessage, openRawSocket, readMetric, startTestServer, useClients, waitFor } from './helpers.js';
 
 describe('limits on what one client may cost', () => {
   let t: TestServer;
-  const clients: TestClient[] = [];
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.destroy();
-    await t.cleanup();
-  });
+  afterEach(() => t.cleanup());
+  const { connect, connected } = useClients();
 
   it('closes a connection that floods messages with 4503, leaving others alone', async () => {
     t = await startTestServer({ MESSAGE_RATE_LIMIT: '50' });
     const { id, editToken } = await t.createDoc();
-    const honest = connectClient(t.collabUrl, id, editToken);
-    clients.push(honest);
-    await waitForSync(honest);
+    const honest = await connected(t, id, editToken);
     const flood = openRawSocket(`${t.collabUrl}/${id}?token=${editToken}`);
     await flood.accepted;
     for (let i = 0; i < 200; i++) flood.socket.send(awarenessMessage(424242, { n: i }, i + 1));
     expect(await flood.closed).toEqual({ code: 4503, reason: 'rate limit exceeded' });
     honest.text.insert(0, 'still here');
-    const witness = connectClient(t.collabUrl, id, editToken);
-    clients.push(witness);
+    const witness = connect(t, id, editToken);
     await waitFor('the honest edit', () => witness.text.toString() === 'still here');
   });
 
@@ -85,9 +68,8 @@ describe('limits on what one client may cost', () => {
   it('keeps one connection from changing or erasing another user’s presence', async () => {
     t = await startTestServer();
     const { id, editToken, viewToken } = await t.createDoc();
-    const ada = connectClient(t.collabUrl, id, editToken);
-    const watcher = connectClient(t.collabUrl, id, viewToken);
-    clients.push(ada, watcher);
+    const ada = connect(t, id, editToken);
+    const watcher = connect(t, id, viewToken);
     ada.provider.awareness.setLocalStateField('user', { name: 'Ada' });
     const adaState = () => watcher.provider.awareness.getStates().get(ada.doc.clientID) as { user?: { name: string } } | undefined;
     await waitFor('the watcher to see Ada', () => adaState()?.user?.name === 'Ada');

@@ -1,5 +1,5 @@
 import { StoreError } from '@collab/persistence';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BACKENDS, api, finalClose, testClock, useBackend, within } from './backends.js';
 import type { LinksAnswer } from '../http/share-links.js';
 import {
@@ -9,32 +9,24 @@ import {
   connectClient,
   openRawSocket,
   startTestServer,
+  useClients,
   waitFor,
   waitForSync,
 } from './helpers.js';
 
 describe.each(BACKENDS)('share links on %s', (backend) => {
   const { start } = useBackend(backend);
+  const clients = useClients();
   const clock = testClock();
   let t: TestServer;
   let doc: CreatedDoc;
-  const clients: TestClient[] = [];
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await t.cleanup();
-  });
 
   async function setUp(): Promise<void> {
     t = await start({ clock: clock.now });
     doc = await t.createDoc();
   }
 
-  async function connected(token: string): Promise<TestClient> {
-    const client = connectClient(t.collabUrl, doc.id, token);
-    clients.push(client);
-    await waitForSync(client);
-    return client;
-  }
+  const connected = (token: string) => clients.connected(t, doc.id, token);
 
   /** How the server answers a new socket with `token`: its close code and reason, or 'open'. */
   async function socketWith(token: string): Promise<{ code: number; reason: string } | 'open'> {

@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import {
-  type TestClient,
-  type TestServer,
-  connectClient,
-  openRawSocket,
-  readMetric,
-  startTestServer,
-  waitForSync,
-} from './helpers.js';
+import { type TestServer, openRawSocket, readMetric, startTestServer, useClients } from './helpers.js';
 
 const MIB = 1024 * 1024;
 
@@ -18,18 +10,13 @@ const MIB = 1024 * 1024;
  */
 describe('an oversized message', () => {
   let t: TestServer;
-  const clients: TestClient[] = [];
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.destroy();
-    await t.cleanup();
-  });
+  afterEach(() => t.cleanup());
+  const { connected } = useClients();
 
   it.each([20, 64])('of %i MiB closes the stock client with 4413, and it does not reconnect', async (mib) => {
     t = await startTestServer();
     const { id, editToken } = await t.createDoc();
-    const client = connectClient(t.collabUrl, id, editToken);
-    clients.push(client);
-    await waitForSync(client);
+    const client = await connected(t, id, editToken);
     const closed = new Promise<number>((resolve) => client.provider.once('connection-close', (event) => resolve(event?.code ?? 0)));
     // The stock client's own verdict: it emits `closed` only when it has decided not to reconnect.
     const gaveUp = new Promise<{ code: number }>((resolve) => client.provider.once('closed', (event) => resolve(event)));

@@ -3,6 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@collab/test-services';
+import { afterEach } from 'vitest';
+import { type ClusterServices, clusterEnv, useClusterServices } from './backends.js';
 import { TEST_SECRET, makeTempDir } from './helpers.js';
 
 const SERVER_ENTRY = fileURLToPath(new URL('../server.ts', import.meta.url));
@@ -76,6 +78,26 @@ export async function serverHome(env: Record<string, string> = {}): Promise<Serv
         await server.exited;
       }
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Server processes of one cluster for the enclosing describe's tests, on one Redis and one PostgreSQL
+ * (useClusterServices): `start` spawns one on a home of its own with `env`, killed after its test.
+ */
+export function useClusterProcesses(env: Record<string, string> = {}): { services: ClusterServices; start(): Promise<ServerProcess> } {
+  const services = useClusterServices();
+  const homes: ServerHome[] = [];
+  afterEach(async () => {
+    for (const home of homes.splice(0)) await home.cleanup();
+  });
+  return {
+    services,
+    async start() {
+      const home = await serverHome({ ...clusterEnv(services), ...env });
+      homes.push(home);
+      return home.start();
     },
   };
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeSyncStep1 } from '../collab/protocol.js';
 import { type StoreControl, controlStore } from './controlled-store.js';
-import { type TestClient, type TestServer, connectClient, readMetric, startTestServer } from './helpers.js';
+import { type TestClient, type TestServer, readMetric, startTestServer, useClients } from './helpers.js';
 
 /** A server on a real LevelDB store whose appends the test can make fail. */
 async function serverWithFaultyStore(): Promise<{ t: TestServer; control: StoreControl }> {
@@ -84,16 +84,9 @@ async function storedText(t: TestServer, id: string): Promise<string> {
 
 describe('a failing store', () => {
   let t: TestServer;
-  const clients: TestClient[] = [];
-  const connect = (id: string, token: string) => {
-    const client = connectClient(t.collabUrl, id, token);
-    clients.push(client);
-    return client;
-  };
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.destroy();
-    await t.cleanup();
-  });
+  afterEach(() => t.cleanup());
+  const clients = useClients();
+  const connect = (id: string, token: string) => clients.connect(t, id, token);
 
   it('closes only the writers with 4503; a reader stays, receives nothing unstored and converges once it works', async () => {
     const started = await serverWithFaultyStore();

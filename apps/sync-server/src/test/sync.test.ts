@@ -1,15 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeSyncStep2, encodeUpdate } from '../collab/protocol.js';
-import {
-  type TestClient,
-  type TestServer,
-  connectClient,
-  openRawSocket,
-  startTestServer,
-  waitFor,
-  waitForSync,
-} from './helpers.js';
+import { type TestServer, openRawSocket, startTestServer, useClients, waitFor, waitForSync } from './helpers.js';
 
 const middleBoundary = (text: string) => {
   const boundaries = [0, ...[...text.matchAll(/;/g)].map((m) => m.index + 1)];
@@ -18,20 +10,12 @@ const middleBoundary = (text: string) => {
 
 describe('stock y-websocket clients', () => {
   let t: TestServer;
-  const clients: TestClient[] = [];
-  const connect = (docId: string, token: string) => {
-    const client = connectClient(t.collabUrl, docId, token);
-    clients.push(client);
-    return client;
-  };
-
   beforeEach(async () => {
     t = await startTestServer();
   });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await t.cleanup();
-  });
+  afterEach(() => t.cleanup());
+  const clients = useClients();
+  const connect = (docId: string, token: string) => clients.connect(t, docId, token);
 
   it('relays an edit from one client to another', async () => {
     const { id, editToken } = await t.createDoc();
@@ -100,7 +84,7 @@ describe('stock y-websocket clients', () => {
     writer.text.insert(0, 'kept');
     const other = connect(id, editToken);
     await waitFor('the edit to arrive', () => other.text.toString() === 'kept');
-    for (const client of clients.splice(0)) client.destroy();
+    clients.destroyAll();
     await waitFor('the room to unload', () => t.server.roomsLoaded() === 0);
     const later = connect(id, editToken);
     await waitFor('the stored text after unload', () => later.text.toString() === 'kept');
