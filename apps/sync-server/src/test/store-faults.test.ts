@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeSyncStep1 } from '../collab/protocol.js';
 import { type StoreControl, controlStore } from './controlled-store.js';
-import { type TestClient, type TestServer, readMetric, startTestServer, useClients } from './helpers.js';
+import { type TestClient, type TestServer, readMetric, startTestServer, untilUpdated, useClients, waitForSync } from './helpers.js';
 
 /** A server on a real LevelDB store whose appends the test can make fail. */
 async function serverWithFaultyStore(): Promise<{ t: TestServer; control: StoreControl }> {
@@ -19,28 +19,6 @@ async function serverWithFaultyStore(): Promise<{ t: TestServer; control: StoreC
   );
   return { t, control };
 }
-
-/** Resolves once `check` holds, checked now and after each change to the client's document. */
-function whenDoc(client: TestClient, what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      if (!check()) return;
-      clearTimeout(timer);
-      client.doc.off('update', done);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      client.doc.off('update', done);
-      reject(new Error(`timed out waiting for ${what}`));
-    }, timeoutMs);
-    client.doc.on('update', done);
-    done();
-  });
-}
-
-/** Resolves once the client has synced with the server (the test's timeout bounds the wait). */
-const synced = (client: TestClient) =>
-  new Promise<void>((resolve) => (client.provider.synced ? resolve() : client.provider.once('sync', () => resolve())));
 
 /** Every close code the client's connections end with, and a way to wait for the next one. */
 function closeCodes(client: TestClient) {
@@ -88,18 +66,23 @@ describe('a failing store', () => {
   const clients = useClients();
   const connect = (id: string, token: string) => clients.connect(t, id, token);
 
-  it('closes only the writers with 4503; a reader stays, receives nothing unstored and converges once it works', async () => {
+  /** A server with a store whose appends fail at will, and a writer and a reader synced on a new document. */
+  async function writerAndReader() {
     const started = await serverWithFaultyStore();
     t = started.t;
-    const { control } = started;
     const { id, editToken } = await t.createDoc();
     const writer = connect(id, editToken);
     const reader = connect(id, editToken);
     const writerCloses = closeCodes(writer);
     const readerCloses = closeCodes(reader);
-    await Promise.all([synced(writer), synced(reader)]);
+    await Promise.all([waitForSync(writer), waitForSync(reader)]);
+    return { control: started.control, id, editToken, writer, reader, writerCloses, readerCloses };
+  }
+
+  it('closes only the writers with 4503; a reader stays, receives nothing unstored and converges once it works', async () => {
+    const { control, id, editToken, writer, reader, writerCloses, readerCloses } = await writerAndReader();
     writer.text.insert(0, 'stored. ');
-    await whenDoc(reader, 'the first edit', () => reader.text.toString() === 'stored. ');
+    await untilUpdated(reader, 'the first edit', () => reader.text.toString() === 'stored. ');
 
     control.append = 'failing';
     writer.text.insert(writer.text.length, 'written while the disk was full');
@@ -119,37 +102,30 @@ describe('a failing store', () => {
 
     control.append = 'working';
     const full = 'stored. written while the disk was full';
-    await whenDoc(reader, 'the resent edit to reach the reader', () => reader.text.toString() === full);
+    await untilUpdated(reader, 'the resent edit to reach the reader', () => reader.text.toString() === full);
     expect(await storedText(t, id)).toBe(full);
     expect(readerCloses.codes).toEqual([]);
     expect((await fetch(`${t.server.url}/healthz`)).status).toBe(200);
 
     await t.restart();
     const fresh = connect(id, editToken);
-    await whenDoc(fresh, 'a fresh client to get the document', () => fresh.text.toString() === full);
+    await untilUpdated(fresh, 'a fresh client to get the document', () => fresh.text.toString() === full);
   });
 
   it('an append that failed after writing still reaches the reader, from the reloaded document', async () => {
-    const started = await serverWithFaultyStore();
-    t = started.t;
-    const { control } = started;
-    const { id, editToken } = await t.createDoc();
-    const writer = connect(id, editToken);
-    const reader = connect(id, editToken);
-    const readerCloses = closeCodes(reader);
-    await Promise.all([synced(writer), synced(reader)]);
+    const { control, id, writer, reader, writerCloses, readerCloses } = await writerAndReader();
 
     control.append = 'failing-after-write';
     // The writer gives up after its close: what the reader gets can only come from the store.
     control.onFailure = () => {
       control.append = 'working';
     };
-    const writerClosed = closeCodes(writer).next();
+    const writerClosed = writerCloses.next();
     writer.text.insert(0, 'written, then reported lost');
     expect(await writerClosed).toBe(4503);
     writer.provider.disconnect();
 
-    await whenDoc(reader, 'the stored edit to reach the reader', () => reader.text.toString() === 'written, then reported lost');
+    await untilUpdated(reader, 'the stored edit to reach the reader', () => reader.text.toString() === 'written, then reported lost');
     expect(await storedText(t, id)).toBe('written, then reported lost');
     expect(readerCloses.codes).toEqual([]);
   });
