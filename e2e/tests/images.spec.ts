@@ -78,12 +78,8 @@ test('an image added offline is kept across a reload and uploaded when the conne
   await alice.type('Offline picture:');
   await alice.expectSaved();
   await bob.open(alice.page.url());
-  await alice.page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
 
-  await alice.page.context().setOffline(true);
-  await alice.expectStatus('offline');
+  await alice.goOffline();
   await alice.focusEnd();
   await pasteFiles(alice.page, [await canvasPng(alice.page, 40, 30, '#36c')]);
   const mine = alice.editor.locator('img[data-file-sha]');

@@ -7,13 +7,8 @@ test('a user who goes offline keeps typing, even across a reload, and both conve
   await alice.type('Base.');
   await alice.expectSaved();
   await bob.open(alice.page.url());
-  // The offline shell (service worker) has kept the editor's files.
-  await alice.page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
 
-  await alice.page.context().setOffline(true);
-  await alice.expectStatus('offline');
+  await alice.goOffline();
   await alice.focusEnd();
   await alice.type(' Alice offline.');
   await bob.focusEnd();
