@@ -1,8 +1,8 @@
 /** The two stores a server can run on, for the tests that must pass on both, and the calls those tests make. */
 import { type TestService, startPostgres, startRedis } from '@collab/test-services';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import type { StartOptions } from '../start.js';
-import { type TestClient, type TestServer, startTestServer } from './helpers.js';
+import { type TestClient, type TestServer, useTestServers } from './helpers.js';
 
 export const BACKENDS = ['LevelDB', 'Redis + PostgreSQL'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -14,17 +14,8 @@ export type BackendName = (typeof BACKENDS)[number];
  */
 export function useBackend(name: BackendName): { start(options?: StartOptions): Promise<TestServer> } {
   const services = name === 'LevelDB' ? undefined : useClusterServices();
-  const servers: TestServer[] = [];
-  afterEach(async () => {
-    for (const server of servers.splice(0)) await server.cleanup();
-  });
-  return {
-    async start(options) {
-      const server = await startTestServer(services ? clusterEnv(services) : {}, options);
-      servers.push(server);
-      return server;
-    },
-  };
+  const servers = useTestServers();
+  return { start: (options) => servers.start(services ? clusterEnv(services) : {}, options) };
 }
 
 export interface ClusterServices {

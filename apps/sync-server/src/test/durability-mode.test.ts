@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type TestServer, readMetric, startTestServer, useClients, waitFor, waitForSync } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, readMetric, useClients, useTestServers, waitFor, waitForSync } from './helpers.js';
 
 const DOCS = 8;
 
 describe('DURABILITY: what a relayed update has been through', () => {
-  let t: TestServer | undefined;
-  afterEach(async () => {
-    await t?.cleanup();
-    t = undefined;
-  });
+  const { start } = useTestServers();
   const { connect: client, destroyAll } = useClients();
 
   /** Several documents edited at once; resolves when every reader has every edit, i.e. all are stored. */
@@ -28,7 +24,7 @@ describe('DURABILITY: what a relayed update has been through', () => {
   });
 
   it('by default, fsyncs the writes of what it relays (the store proves each write is in a synced batch)', async () => {
-    t = await startTestServer();
+    const t = await start();
     await editSeveralDocuments(t);
     const { writes, fsyncs } = await stats(t);
     // At least the documents' creations and one write round each. How many batches carried them depends on
@@ -38,7 +34,7 @@ describe('DURABILITY: what a relayed update has been through', () => {
   });
 
   it('with DURABILITY=os, writes without fsync, relays and keeps every edit across a restart', async () => {
-    t = await startTestServer({ DURABILITY: 'os' });
+    const t = await start({ DURABILITY: 'os' });
     const docs = await editSeveralDocuments(t);
     // Every edit has been relayed, so every write it took has finished: none of them was synced.
     const { writes, fsyncs } = await stats(t);

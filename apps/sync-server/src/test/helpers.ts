@@ -72,6 +72,21 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   return handle;
 }
 
+/** `start` runs startTestServer for the enclosing describe's tests; each server is closed and removed after its test. */
+export function useTestServers(): { start: typeof startTestServer } {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.cleanup();
+  });
+  return {
+    async start(env, options) {
+      const server = await startTestServer(env, options);
+      servers.push(server);
+      return server;
+    },
+  };
+}
+
 /** Creates a document through `POST /api/docs` of the server at `url`. */
 export async function createDocOn(url: string): Promise<CreatedDoc> {
   const res = await fetch(`${url}/api/docs`, { method: 'POST' });

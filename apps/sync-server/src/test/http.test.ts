@@ -4,15 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../observability.js';
-import {
-  type TestServer,
-  connectClient,
-  makeTempDir,
-  openRawSocket,
-  startTestServer,
-  waitFor,
-  waitForSync,
-} from './helpers.js';
+import { connectClient, makeTempDir, openRawSocket, useTestServers, waitFor, waitForSync } from './helpers.js';
 import { type InProcessServer, assembleTestServer } from './in-process.js';
 
 describe('HTTP API, in process (no port)', () => {
@@ -70,15 +62,7 @@ describe('HTTP API, in process (no port)', () => {
 });
 
 describe('HTTP API, on a port', () => {
-  const servers: TestServer[] = [];
-  const start = async (...args: Parameters<typeof startTestServer>) => {
-    const t = await startTestServer(...args);
-    servers.push(t);
-    return t;
-  };
-  afterEach(async () => {
-    for (const t of servers.splice(0)) await t.cleanup();
-  });
+  const { start } = useTestServers();
 
   it('reports health and the contract’s metrics', async () => {
     const t = await start();

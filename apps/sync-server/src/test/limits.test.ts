@@ -1,14 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type TestServer, admissionOf, awarenessMessage, openRawSocket, readMetric, startTestServer, useClients, waitFor } from './helpers.js';
+import { admissionOf, awarenessMessage, openRawSocket, readMetric, useClients, useTestServers, waitFor } from './helpers.js';
 
 describe('limits on what one client may cost', () => {
-  let t: TestServer;
-  afterEach(() => t.cleanup());
+  const { start } = useTestServers();
   const { connect, connected } = useClients();
 
   it('closes a connection that floods messages with 4503, leaving others alone', async () => {
-    t = await startTestServer({ MESSAGE_RATE_LIMIT: '50' });
+    const t = await start({ MESSAGE_RATE_LIMIT: '50' });
     const { id, editToken } = await t.createDoc();
     const honest = await connected(t, id, editToken);
     const flood = openRawSocket(`${t.collabUrl}/${id}?token=${editToken}`);
@@ -21,7 +20,7 @@ describe('limits on what one client may cost', () => {
   });
 
   it('caps connections per document and per process with 4503', async () => {
-    t = await startTestServer({ MAX_CONNECTIONS_PER_DOC: '2', MAX_CONNECTIONS: '3' });
+    const t = await start({ MAX_CONNECTIONS_PER_DOC: '2', MAX_CONNECTIONS: '3' });
     const a = await t.createDoc();
     const b = await t.createDoc();
     const url = (doc: { id: string; editToken: string }) => `${t.collabUrl}/${doc.id}?token=${doc.editToken}`;
@@ -41,7 +40,7 @@ describe('limits on what one client may cost', () => {
   });
 
   it('caps sockets per client address with 4503, telling addresses apart behind a trusted proxy', async () => {
-    t = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '2', TRUST_PROXY: 'true' });
+    const t = await start({ MAX_CONNECTIONS_PER_ADDRESS: '2', TRUST_PROXY: 'true' });
     const { id, editToken } = await t.createDoc();
     const url = `${t.collabUrl}/${id}?token=${editToken}`;
     const from = (address: string) => {
@@ -66,7 +65,7 @@ describe('limits on what one client may cost', () => {
   });
 
   it('keeps one connection from changing or erasing another user’s presence', async () => {
-    t = await startTestServer();
+    const t = await start();
     const { id, editToken, viewToken } = await t.createDoc();
     const ada = connect(t, id, editToken);
     const watcher = connect(t, id, viewToken);
@@ -87,7 +86,7 @@ describe('limits on what one client may cost', () => {
   });
 
   it('closes an awareness update over MAX_AWARENESS_BYTES with 4413', async () => {
-    t = await startTestServer({ MAX_AWARENESS_BYTES: '1024' });
+    const t = await start({ MAX_AWARENESS_BYTES: '1024' });
     const { id, editToken } = await t.createDoc();
     const raw = openRawSocket(`${t.collabUrl}/${id}?token=${editToken}`);
     await raw.accepted;

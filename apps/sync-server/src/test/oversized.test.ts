@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { type TestServer, openRawSocket, readMetric, startTestServer, useClients } from './helpers.js';
+import { openRawSocket, readMetric, useClients, useTestServers } from './helpers.js';
 
 const MIB = 1024 * 1024;
 
@@ -9,12 +9,11 @@ const MIB = 1024 * 1024;
  * stock client, which retries on anything but 44xx, gives up instead of sending the same state for ever.
  */
 describe('an oversized message', () => {
-  let t: TestServer;
-  afterEach(() => t.cleanup());
+  const { start } = useTestServers();
   const { connected } = useClients();
 
   it.each([20, 64])('of %i MiB closes the stock client with 4413, and it does not reconnect', async (mib) => {
-    t = await startTestServer();
+    const t = await start();
     const { id, editToken } = await t.createDoc();
     const client = await connected(t, id, editToken);
     const closed = new Promise<number>((resolve) => client.provider.once('connection-close', (event) => resolve(event?.code ?? 0)));
@@ -33,7 +32,7 @@ describe('an oversized message', () => {
   });
 
   it('is refused from one byte over the limit, and a message of exactly the limit is read', async () => {
-    t = await startTestServer({ MAX_MESSAGE_BYTES: '2048' });
+    const t = await start({ MAX_MESSAGE_BYTES: '2048' });
     const { id, editToken } = await t.createDoc();
     const url = `${t.collabUrl}/${id}?token=${editToken}`;
     // A message of unknown type is read, then refused as malformed (4400): proof that its size passed.
