@@ -1,12 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { RESTORE_WINDOW_MS } from '../access/policy.js';
-import { createLogger } from '../observability.js';
 import type { StartOptions } from '../start.js';
 import { imageBytes, sha256 } from './file-bytes.js';
 import { BACKENDS, api, finalClose, testClock, useBackend, within } from './backends.js';
-import { type CreatedDoc, type TestServer, openRawSocket, useClients, waitFor } from './helpers.js';
+import { type CreatedDoc, type TestServer, capturingLogger, openRawSocket, useClients, waitFor } from './helpers.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -115,22 +113,16 @@ describe.each(BACKENDS)('deleting a document on %s', (backend) => {
   });
 
   it('is not purged before 30 days, even by a server started later', async () => {
-    let logs = '';
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs += chunk.toString();
-        done();
-      },
-    });
-    await setUp({ logger: createLogger('debug', sink), purgeSweepMs: 3_600_000 });
+    const { logger, logs, clear } = capturingLogger('debug');
+    await setUp({ logger, purgeSweepMs: 3_600_000 });
     await written('still here');
     expect((await api(t, 'DELETE', doc.id, doc.ownerToken)).status).toBe(204);
     clock.advance(RESTORE_WINDOW_MS - 60_000);
-    logs = '';
+    clear();
     await t.restart();
     // A server sweeps the trash as it starts: the document would be purged by the end of that sweep if it were due.
-    await waitFor('the sweep at start', () => logs.includes('trash swept'));
-    expect(logs).toContain('"deleted":1,"purged":0');
+    await waitFor('the sweep at start', () => logs().includes('trash swept'));
+    expect(logs()).toContain('"deleted":1,"purged":0');
     expect((await t.server.store.access(doc.id)).purgeStartedAt).toBeNull();
     expect((await api(t, 'POST', `${doc.id}/undelete`, doc.ownerToken)).status).toBe(200);
     expect((await connected(doc.viewToken)).text.toString()).toBe('still here');

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { waitFor } from '@collab/test-services';
 import * as encoding from 'lib0/encoding';
 import { afterEach } from 'vitest';
@@ -14,8 +15,8 @@ import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { MessageType, encodeAwareness, encodeAwarenessEntries, encodeSyncStep2 } from '../collab/protocol.js';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../observability.js';
+import { type LogLevel, loadConfig } from '../config.js';
+import { type Logger, createLogger } from '../observability.js';
 import { type RunningServer, type StartOptions, startServer } from '../start.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
@@ -153,6 +154,18 @@ export function connectClient(collabUrl: string, docId: string, token: string, d
       doc.destroy();
     },
   };
+}
+
+/** A server logger at `level` that keeps what it writes, for tests that check the server's logs. */
+export function capturingLogger(level: LogLevel): { logger: Logger; logs(): string; clear(): void } {
+  let text = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { logger: createLogger(level, sink), logs: () => text, clear: () => void (text = '') };
 }
 
 /** One series' value from the server's /metrics (`name` or `name{labels}`), NaN while it does not exist. */

@@ -1,10 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../observability.js';
-import { connectClient, makeTempDir, openRawSocket, useTestServers, waitFor, waitForSync } from './helpers.js';
+import { capturingLogger, connectClient, makeTempDir, openRawSocket, useTestServers, waitFor, waitForSync } from './helpers.js';
 import { type InProcessServer, assembleTestServer } from './in-process.js';
 
 describe('HTTP API, in process (no port)', () => {
@@ -93,25 +91,19 @@ describe('HTTP API, on a port', () => {
   });
 
   it('never writes a token to the logs', async () => {
-    let logs = '';
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs += chunk.toString();
-        done();
-      },
-    });
-    const t = await start({}, { logger: createLogger('trace', sink) });
+    const { logger, logs } = capturingLogger('trace');
+    const t = await start({}, { logger });
     const { id, editToken, viewToken } = await t.createDoc();
     const client = connectClient(t.collabUrl, id, editToken);
     await waitForSync(client);
     client.destroy();
     const refused = openRawSocket(`${t.collabUrl}/${id}?token=${viewToken}x`);
     await refused.closed;
-    await waitFor('the connection logs', () => logs.includes('connection closed') && logs.includes('connection refused'));
-    expect(logs).toContain(id);
-    expect(logs).not.toContain(editToken);
-    expect(logs).not.toContain(viewToken);
-    expect(logs).not.toContain('token=');
+    await waitFor('the connection logs', () => logs().includes('connection closed') && logs().includes('connection refused'));
+    expect(logs()).toContain(id);
+    expect(logs()).not.toContain(editToken);
+    expect(logs()).not.toContain(viewToken);
+    expect(logs()).not.toContain('token=');
   });
 });
 
