@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Durability, ThinningPolicy } from '@collab/persistence';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Start-up configuration, read once from the environment and validated; nothing else reads `process.env`. */
 export interface Config {

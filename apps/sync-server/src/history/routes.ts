@@ -1,7 +1,7 @@
 import type { DocStore, VersionMeta } from '@collab/persistence';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Rooms } from '../collab/rooms.js';
 import { ChangeNotStoredError } from '../collab/write-rounds.js';
 import { type AuthorizeDeps, EDITORS, authorize } from '../http/authorize.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_ACCESS, type DocStore } from '@collab/persistence';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccessControl } from '../access/access-control.js';
 import { isSharedToken } from '../auth/shared-token.js';
 import type { Tokens } from '../auth/tokens.js';

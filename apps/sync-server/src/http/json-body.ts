@@ -1,6 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** The API's request bodies are a few fields of JSON: anything larger is refused before it is read. */
 export const smallBody = () =>

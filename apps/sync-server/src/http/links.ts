@@ -1,7 +1,7 @@
 import type { DocAccess } from '@collab/persistence';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccessControl } from '../access/access-control.js';
 import type { Role, Tokens } from '../auth/tokens.js';
 import { ANY_ROLE, OWNER, authorize } from './authorize.js';
