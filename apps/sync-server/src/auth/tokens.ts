@@ -1,8 +1,10 @@
+import { webcrypto } from 'node:crypto';
 import type { LinkRole } from '@collab/persistence';
 // Only the parts used: the package's index loads every JOSE algorithm's module, which a restart would wait for.
 import * as errors from 'jose/errors';
 import { SignJWT } from 'jose/jwt/sign';
 import { jwtVerify } from 'jose/jwt/verify';
+import type { JWTPayload } from 'jose';
 
 /** `view` reads, `edit` writes, `owner` writes and manages the document (links, delete). */
 export type Role = LinkRole;
@@ -53,14 +55,20 @@ export interface Tokens {
  * key is rotated (COLLAB_SECRET plus COLLAB_PREVIOUS_SECRETS). `now` is the clock that `exp` is checked against.
  */
 export function createTokens(secrets: readonly string[], now: () => number = Date.now): Tokens {
-  const keys = secrets.map((secret) => new TextEncoder().encode(secret));
-  const signingKey = keys[0];
-  if (!signingKey) throw new Error('createTokens needs at least one secret');
+  if (!secrets[0]) throw new Error('createTokens needs at least one secret');
+  // Imported once: given the secret's bytes, jose would import them as a key again for every token.
+  const imported = Promise.all(secrets.map(importHmacKey));
+  imported.catch(() => undefined); // surfaced by the first sign or verify
+  const remembered = new RememberedPayloads();
 
   async function payloadOf(token: string) {
-    for (const key of keys) {
+    const known = remembered.get(token);
+    if (known) return known;
+    for (const key of await imported) {
       try {
-        return (await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: new Date(now()) })).payload;
+        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: new Date(now()) });
+        remembered.add(token, payload);
+        return payload;
       } catch (err) {
         // The signature is checked before the claims, so "expired" means the token is ours but old.
         if (err instanceof errors.JWTExpired) throw new TokenError('expired');
@@ -71,11 +79,11 @@ export function createTokens(secrets: readonly string[], now: () => number = Dat
   }
 
   return {
-    sign({ docId, role, generation, name }) {
+    async sign({ docId, role, generation, name }) {
       // No `iat`: a link is the same string each time it is built, until its generation changes.
       return new SignJWT({ doc: docId, role, gen: generation, ...(name !== undefined && { name }) })
         .setProtectedHeader({ alg: 'HS256' })
-        .sign(signingKey);
+        .sign((await imported)[0]!);
     },
 
     async verify(token, docId) {
@@ -92,3 +100,39 @@ const isRole = (value: unknown): value is Role => value === 'view' || value === 
 const isGeneration = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 const isName = (value: unknown): value is string | undefined =>
   value === undefined || (typeof value === 'string' && value.trim().length > 0 && value.length <= MAX_NAME_LENGTH);
+
+function importHmacKey(secret: string): Promise<webcrypto.CryptoKey> {
+  return webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
+}
+
+/** How many verified tokens are remembered: the links of the documents in use, with room to spare. */
+const REMEMBERED_TOKENS = 4_096;
+
+/**
+ * The payloads of tokens whose signature was verified and that carry no `exp`: such a token verifies the same
+ * way for as long as the process runs (its secrets are fixed; whether its link still works is the access
+ * state's to say, checked on every admission), so a crowd reconnecting with the same link pays for one
+ * signature check. Tokens with `exp` are verified every time. Only verified tokens get in, the least recently
+ * used leaves first.
+ */
+class RememberedPayloads {
+  private readonly payloads = new Map<string, JWTPayload>();
+
+  get(token: string): JWTPayload | undefined {
+    const payload = this.payloads.get(token);
+    if (payload) {
+      this.payloads.delete(token);
+      this.payloads.set(token, payload);
+    }
+    return payload;
+  }
+
+  add(token: string, payload: JWTPayload): void {
+    if (payload.exp !== undefined) return;
+    if (this.payloads.size >= REMEMBERED_TOKENS) this.payloads.delete(this.payloads.keys().next().value!);
+    this.payloads.set(token, payload);
+  }
+}
