@@ -12,7 +12,8 @@ import { StoreError } from './doc-store.js';
  * Updates whose dependencies are missing stay pending in the doc and are still part of the encoded state.
  */
 export function mergeLog(updates: readonly Uint8Array[]): Uint8Array {
-  const doc = new Y.Doc();
+  // A fixed guid: Yjs would draw a random UUID, a random number per digit, for a doc nobody tells apart.
+  const doc = new Y.Doc({ guid: 'merge' });
   try {
     Y.transact(doc, () => {
       for (const update of updates) Y.applyUpdate(doc, update);

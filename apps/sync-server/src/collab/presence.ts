@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { Limits } from '../config.js';
 import type { Peer } from './peer.js';
 import { type AwarenessEntry, CloseCode, type Refusal, encodeAwareness, encodeAwarenessEntries } from './protocol.js';
+import { SERVER_DOC_GUID } from './stored-doc.js';
 
 /** What presence may cost: client ids per connection and JSON bytes of the whole document's states. */
 export type PresenceBudget = Pick<Limits, 'maxPresenceClients' | 'maxDocPresenceBytes'>;
@@ -34,7 +35,7 @@ export class Presence {
   constructor(private readonly changed: PresenceChanged) {
     // Awareness takes a Y.Doc only for the server's own client id. Not the document's: that one is replaced
     // when the room reloads it from the store, and destroying it would destroy the awareness with it.
-    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc({ guid: SERVER_DOC_GUID }));
     // The server is not a user: without this, its own empty state would show up in every presence list.
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.onUpdate);

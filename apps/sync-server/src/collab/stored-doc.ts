@@ -3,6 +3,12 @@ import type { Applied } from './batches.js';
 import { encodeSyncStep1Of, encodeSyncStep2Of, payloadOfSyncStep2 } from './protocol.js';
 import { SyncAnswers } from './sync-answers.js';
 
+/**
+ * The guid of the server's Y.Docs. Yjs would make a random UUID for each, drawing a random number per digit,
+ * which a room's load pays several times over; a guid only names subdocuments, and these never leave the process.
+ */
+export const SERVER_DOC_GUID = 'server';
+
 /** The document's size is measured again (encoded whole) at most once per this share of MAX_DOC_BYTES written. */
 const MEASURE_EVERY = 1 / 16;
 
@@ -23,7 +29,7 @@ const MEASURE_EVERY = 1 / 16;
  * merges), measured exactly only when the estimate reaches the limit.
  */
 export class StoredDoc {
-  private readonly ydoc = new Y.Doc({ gc: true });
+  private readonly ydoc = new Y.Doc({ gc: true, guid: SERVER_DOC_GUID });
   /** The stored state the doc was loaded from, while the doc has not changed since. */
   private pristine: Uint8Array | null;
   /** The stored state until the doc needs it. */
