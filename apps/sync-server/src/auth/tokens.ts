@@ -115,19 +115,14 @@ const REMEMBERED_TOKENS = 4_096;
  * The payloads of tokens whose signature was verified and that carry no `exp`: such a token verifies the same
  * way for as long as the process runs (its secrets are fixed; whether its link still works is the access
  * state's to say, checked on every admission), so a crowd reconnecting with the same link pays for one
- * signature check. Tokens with `exp` are verified every time. Only verified tokens get in, the least recently
- * used leaves first.
+ * signature check. Tokens with `exp` are verified every time. Only verified tokens get in; when full, the one
+ * remembered longest leaves (a link still in use is verified again once).
  */
 class RememberedPayloads {
   private readonly payloads = new Map<string, JWTPayload>();
 
   get(token: string): JWTPayload | undefined {
-    const payload = this.payloads.get(token);
-    if (payload) {
-      this.payloads.delete(token);
-      this.payloads.set(token, payload);
-    }
-    return payload;
+    return this.payloads.get(token);
   }
 
   add(token: string, payload: JWTPayload): void {
