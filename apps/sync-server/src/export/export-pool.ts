@@ -66,6 +66,7 @@ export interface ExportPoolOptions {
   heapMb?: number;
 }
 
+// Beside this module in the sources; built, beside the bundle this module is in (build.mjs writes it there).
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './render-worker.ts' : './render-worker.js', import.meta.url);
 
 function startWorker(heapMb: number): Worker {
