@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { createClientIds } from './client-ids.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { collectGarbage } from '../memory-reclaimer.js';
+import { type Claimant, createClientIds } from './client-ids.js';
 
 const GRACE = 30_000;
 
@@ -75,4 +76,55 @@ describe('client ids', () => {
     expect(ids.held('d', 0)).toBe(false);
     expect(ids.held('d', 4_999)).toBe(false);
   });
+
+  describe('once their connections closed', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('keep no connection, only its address', async () => {
+      const { ids } = setup();
+      let collected = (): void => undefined;
+      const finalized = new Promise<void>((resolve) => (collected = resolve));
+      // Kept alive by the test: a registry that is itself collected calls nobody.
+      const registry = new FinalizationRegistry(() => collected());
+      // A connection referenced by nothing but the registry once released.
+      (() => {
+        const connection: Claimant = { address: '10.0.0.9' };
+        registry.register(connection, null);
+        ids.claim('d', 7, connection, false);
+        ids.release(connection);
+      })();
+      expect(await collectedWithin(finalized, 10)).toBe(true);
+      // Still reserved for its user, known by address.
+      expect(ids.claim('d', 7, mallory, true)).toEqual({ granted: false, why: 'taken' });
+      expect(ids.claim('d', 7, { address: '10.0.0.9' }, true)).toEqual({ granted: true });
+    });
+
+    it('are forgotten when the grace period ends, on an idle server too', () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      const ids = createClientIds(GRACE);
+      for (let i = 0; i < 100; i++) {
+        const user = { address: `10.2.0.${i}` };
+        ids.claim(`doc ${i % 10}`, i, user, false);
+        ids.release(user);
+      }
+      vi.advanceTimersByTime(GRACE - 1);
+      expect(ids.size).toBe(100);
+      // Nothing calls the registry from here: its own timer forgets the reservations.
+      vi.advanceTimersByTime(1);
+      expect(ids.size).toBe(0);
+      ids.close();
+    });
+  });
 });
+
+/** Collects garbage until `finalized` settles, at most `times` collections: whether it did. */
+async function collectedWithin(finalized: Promise<unknown>, times: number): Promise<boolean> {
+  let done = false;
+  void finalized.then(() => (done = true));
+  for (let i = 0; i < times && !done; i++) {
+    await collectGarbage();
+    // Finalization callbacks run in a task of their own after the collection.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return done;
+}

@@ -10,6 +10,10 @@
  * reconnection. The server cannot tell users apart, so it asks for what a reconnecting client shows and
  * another user would have to contrive: the same address as the previous owner, and a state vector (its
  * sync request) holding all the document has of that client id.
+ *
+ * A reservation keeps the address only, never the connection: a crowd that leaves together would otherwise
+ * keep every closed connection (its socket, its buffers) for the whole grace period. Ended reservations are
+ * forgotten by a timer, so that an idle server does not keep them either.
  */
 
 /** What the registry needs to know of a connection that uses a client id. */
@@ -28,7 +32,9 @@ export type Claim =
   | { granted: false; why: 'busy' | 'taken' };
 
 interface Owner {
-  claimant: Claimant;
+  /** The connection while it lives; null once it closed (only its address is kept then). */
+  claimant: Claimant | null;
+  address: string;
   /** Null while the connection lives; when its reservation ends after it closed. */
   reservedUntil: number | null;
 }
@@ -43,6 +49,10 @@ export interface ClientIds {
   release(claimant: Claimant): void;
   /** Whether `clientId` of `docId` is owned or reserved; once not, its presence can be forgotten. */
   held(docId: string, clientId: number): boolean;
+  /** Client ids owned or reserved now, over every document. */
+  readonly size: number;
+  /** Stops the timer that forgets ended reservations. */
+  close(): void;
 }
 
 interface Reservation {
@@ -57,8 +67,11 @@ export function createClientIds(graceMs: number, now: () => number = Date.now): 
   /** Reservations in the order they end (each lasts the same grace period), from `next` on. */
   let ending: Reservation[] = [];
   let next = 0;
+  let size = 0;
+  /** Set while reservations are waiting to end: fires when the first of them does. */
+  let timer: NodeJS.Timeout | undefined;
 
-  /** Forgets the reservations that have ended: amortised over the calls, no timer. */
+  /** Forgets the reservations that have ended. */
   function sweep(): void {
     const at = now();
     while (next < ending.length && ending[next]!.owner.reservedUntil! <= at) {
@@ -67,18 +80,33 @@ export function createClientIds(graceMs: number, now: () => number = Date.now): 
       // Only if nobody took it over meanwhile.
       if (owners?.get(clientId) !== owner) continue;
       owners.delete(clientId);
+      size--;
       if (owners.size === 0) byDoc.delete(docId);
     }
-    if (next > 1024 && next * 2 > ending.length) {
+    if (next === ending.length) {
+      ending = [];
+      next = 0;
+    } else if (next > 1024 && next * 2 > ending.length) {
       ending = ending.slice(next);
       next = 0;
     }
   }
 
+  function schedule(): void {
+    if (timer || next === ending.length) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      sweep();
+      schedule();
+    }, Math.max(0, ending[next]!.owner.reservedUntil! - now()));
+    timer.unref();
+  }
+
   function own(docId: string, clientId: number, claimant: Claimant): Claim {
     let owners = byDoc.get(docId);
     if (!owners) byDoc.set(docId, (owners = new Map()));
-    owners.set(clientId, { claimant, reservedUntil: null });
+    if (!owners.has(clientId)) size++;
+    owners.set(clientId, { claimant, address: claimant.address, reservedUntil: null });
     let held = byClaimant.get(claimant);
     if (!held) byClaimant.set(claimant, (held = []));
     held.push({ docId, clientId });
@@ -91,7 +119,7 @@ export function createClientIds(graceMs: number, now: () => number = Date.now): 
       const owner = byDoc.get(docId)?.get(clientId);
       if (!owner) return own(docId, clientId, claimant);
       if (owner.claimant === claimant) return { granted: true };
-      const sameUser = continues && owner.claimant.address === claimant.address;
+      const sameUser = continues && owner.address === claimant.address;
       if (owner.reservedUntil === null) return { granted: false, why: sameUser ? 'busy' : 'taken' };
       return sameUser ? own(docId, clientId, claimant) : { granted: false, why: 'taken' };
     },
@@ -102,15 +130,26 @@ export function createClientIds(graceMs: number, now: () => number = Date.now): 
       for (const { docId, clientId } of byClaimant.get(claimant) ?? []) {
         const owner = byDoc.get(docId)?.get(clientId);
         if (owner?.claimant !== claimant) continue;
+        owner.claimant = null;
         owner.reservedUntil = until;
         ending.push({ docId, clientId, owner });
       }
       byClaimant.delete(claimant);
+      schedule();
     },
 
     held(docId, clientId) {
       sweep();
       return byDoc.get(docId)?.has(clientId) ?? false;
+    },
+
+    get size() {
+      return size;
+    },
+
+    close() {
+      clearTimeout(timer);
+      timer = undefined;
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { DocStore, OpenDoc } from '@collab/persistence';
+import { Gauge } from 'prom-client';
 import type * as Y from 'yjs';
 import type { Limits } from '../config.js';
 import type { Health } from '../health.js';
@@ -74,6 +75,14 @@ export function createRooms({
   const detachPresence = new Map<Room, () => void>();
   // Process-wide, so that a client id stays reserved across the unloading of its room.
   const clientIds = createClientIds(limits.clientIdGraceMs);
+  new Gauge({
+    name: 'collab_client_ids_held',
+    help: 'Yjs client ids owned by open connections or reserved for their users after they closed',
+    registers: [metrics.registry],
+    collect() {
+      this.set(clientIds.size);
+    },
+  });
   let closed = false;
 
   async function load(docId: string): Promise<Room> {
@@ -198,6 +207,7 @@ export function createRooms({
 
     async close() {
       closed = true;
+      clientIds.close();
       const rooms = await Promise.allSettled(live.values());
       await Promise.allSettled(unloading.values());
       const open = rooms.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
