@@ -4,6 +4,8 @@ import type { Logger, Metrics } from './observability.js';
 export interface MemoryReclaimerOptions {
   /** Open connections now. */
   connections(): number;
+  /** Rooms left empty that are still loaded or unloading: memory a crowd that left still holds, for now. */
+  emptying(): number;
   logger: Logger;
   metrics: Metrics;
   /** How often the count is looked at. A crowd that leaves together has left by the next look. */
@@ -13,57 +15,113 @@ export interface MemoryReclaimerOptions {
    * takes, longer the more garbage there is (bench/RESULTS.md has the pauses the bench saw).
    */
   minPeak?: number;
+  /** A room whose document is about this large as stored (or larger) is worth a collection when it unloads. */
+  minRoomBytes?: number;
+  /** Least time from the end of one collection to the start of the next. */
+  minGapMs?: number;
 }
 
 export interface MemoryReclaimer {
+  /** A room unloaded; `storedBytes`: about its document's size as stored. */
+  roomUnloaded(storedBytes: number): void;
   stop(): void;
 }
 
+/** Looks for which the crowd rule waits for the rooms the crowd left to unload, before it collects anyway. */
+const MAX_WAIT_LOOKS = 3;
+
+/** Why a collection was asked for, for the log. */
+type Reason = Record<string, number | string>;
+
 /**
- * Gives the memory of connections that left back to the system. V8 collects its old generation when the
+ * Gives the memory of what the server let go back to the system. V8 collects its old generation when the
  * heap grows, and an emptied server allocates next to nothing, so the garbage of a crowd of closed
- * connections stayed, and the RSS with it, for as long as the server sat nearly idle. Once the open
- * connections fall to half of their peak since the last collection, this asks V8 for a full collection, which
- * frees those objects and unmaps the pages they emptied (the bench's connections scenario checks the RSS).
+ * connections, or of a big document unloaded, stayed (and the RSS with it) for as long as the server sat
+ * nearly idle. This asks V8 for a full collection, which frees those objects and unmaps the pages they
+ * emptied, when
+ * - the open connections fall to half of their peak since the last collection (once the rooms the crowd
+ *   left have unloaded, so that their documents go in the same collection), or
+ * - a room of a large document unloads.
+ * One collection at a time, at least `minGapMs` apart: requests meanwhile are served by one collection after.
  */
 export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryReclaimer {
-  const { connections, logger, metrics, intervalMs = 2_000, minPeak = 500 } = options;
+  const { connections, emptying, logger, metrics } = options;
+  const { intervalMs = 2_000, minPeak = 500, minRoomBytes = 1024 * 1024, minGapMs = 5_000 } = options;
   let peak = connections();
+  /** The crowd that left, while the reclaimer waits for its rooms to unload. */
+  let crowd: { from: number; to: number; looks: number } | null = null;
+  /** A collection asked for and not started yet. */
+  let queued: Reason | null = null;
+  let deferred: NodeJS.Timeout | undefined;
   let collecting = false;
+  let lastEnded = -Infinity;
+  let stopped = false;
 
   const timer = setInterval(() => {
     const open = connections();
     if (open > peak) peak = open;
-    if (collecting || peak < minPeak || open > peak / 2) return;
-    const from = peak;
-    peak = open;
+    if (!crowd && peak >= minPeak && open <= peak / 2) {
+      crowd = { from: peak, to: open, looks: 0 };
+      peak = open;
+    }
+    if (!crowd || (emptying() > 0 && crowd.looks++ < MAX_WAIT_LOOKS)) return;
+    ask({ why: 'connections fell by half', connectionsBefore: crowd.from, connections: crowd.to });
+    crowd = null;
+  }, intervalMs);
+  timer.unref();
+
+  function ask(reason: Reason): void {
+    queued ??= reason;
+    if (collecting || deferred || stopped) return;
+    const wait = lastEnded + minGapMs - performance.now();
+    if (wait <= 0) return collect();
+    deferred = setTimeout(collect, wait);
+    deferred.unref();
+  }
+
+  function collect(): void {
+    deferred = undefined;
+    const reason = queued!;
+    queued = null;
     collecting = true;
     const started = performance.now();
     const heapBefore = process.memoryUsage().heapTotal;
+    const done = () => {
+      collecting = false;
+      lastEnded = performance.now();
+      if (queued) ask(queued);
+    };
     collectGarbage().then(
       () => {
-        collecting = false;
         metrics.memoryReclaims.inc();
         logger.info(
           {
-            connectionsBefore: from,
-            connections: open,
+            ...reason,
             pauseMs: Math.round(performance.now() - started),
             heapTotalMbBefore: Math.round(heapBefore / 1e6),
             heapTotalMb: Math.round(process.memoryUsage().heapTotal / 1e6),
           },
-          'memory reclaim: connections fell by half, collected garbage',
+          'memory reclaim: collected garbage',
         );
+        done();
       },
       (err: unknown) => {
-        collecting = false;
         logger.warn({ err }, 'memory reclaim: garbage collection failed');
+        done();
       },
     );
-  }, intervalMs);
-  timer.unref();
+  }
 
-  return { stop: () => clearInterval(timer) };
+  return {
+    roomUnloaded(storedBytes) {
+      if (storedBytes >= minRoomBytes) ask({ why: 'a large document unloaded', storedBytes });
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      clearTimeout(deferred);
+    },
+  };
 }
 
 /**

@@ -23,7 +23,7 @@ import { startFileCollector } from './files/file-collector.js';
 import { startThinner } from './history/thinner.js';
 import { type HistoryClock, systemClock } from './collab/version-cutter.js';
 import { createRateLimiter } from './http/rate-limit.js';
-import { type MemoryReclaimerOptions, startMemoryReclaimer } from './memory-reclaimer.js';
+import { type MemoryReclaimer, type MemoryReclaimerOptions, startMemoryReclaimer } from './memory-reclaimer.js';
 import { type Logger, createLogger, createMetrics } from './observability.js';
 
 export interface StartOptions {
@@ -35,8 +35,8 @@ export interface StartOptions {
   editorDir?: string;
   /** Wraps the opened store, for tests that need a slow or failing one. */
   decorateStore?: (store: DocStore) => DocStore;
-  /** When a fall in connections is worth a full garbage collection (see memory-reclaimer.ts). */
-  memoryReclaim?: Pick<MemoryReclaimerOptions, 'intervalMs' | 'minPeak'>;
+  /** When a fall in connections or an unloaded room is worth a full garbage collection (see memory-reclaimer.ts). */
+  memoryReclaim?: Pick<MemoryReclaimerOptions, 'intervalMs' | 'minPeak' | 'minRoomBytes' | 'minGapMs'>;
   /** The time, in milliseconds since the epoch, for link expiries, deletion and purging. */
   clock?: () => number;
   /** How often deleted documents past their restore window are looked for and purged. Default: hourly. */
@@ -65,6 +65,7 @@ export interface ServerParts extends AppDeps {
   app: Hono;
   historyClock: HistoryClock;
   thinning: ThinningPolicy;
+  reclaimer: MemoryReclaimer;
   /** After `rooms.close()`: releases the buses, then the stores. */
   release(): Promise<void>;
 }
@@ -88,6 +89,14 @@ export async function assembleServer(config: Config, options: StartOptions = {})
     history: { versions: store.versions, ...config.history, clock: historyClock, logger },
     limits: config.limits,
     unloadGraceMs: options.unloadGraceMs,
+    onUnloaded: (storedBytes) => reclaimer.roomUnloaded(storedBytes),
+  });
+  const reclaimer = startMemoryReclaimer({
+    connections: () => rooms.peers,
+    emptying: () => rooms.emptying,
+    logger,
+    metrics,
+    ...options.memoryReclaim,
   });
   const now = options.clock ?? Date.now;
   const access = createAccessControl({ store, bus: backend.accessBus, logger, now });
@@ -115,8 +124,10 @@ export async function assembleServer(config: Config, options: StartOptions = {})
     ...deps,
     historyClock,
     thinning: config.history.thinning,
+    reclaimer,
     app: createApp(deps),
     async release() {
+      reclaimer.stop();
       access.close();
       await exports.close();
       await backend.closeBus();
@@ -152,12 +163,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const fileCollector = startFileCollector({ files, store, logger });
   const sweeper = startPurgeSweeper({ store, files, access, logger, now, intervalMs: options.purgeSweepMs ?? 3_600_000 });
   const thinner = startThinner({ store, thinning: parts.thinning, clock: parts.historyClock, logger });
-  const reclaimer = startMemoryReclaimer({ connections: () => wss.clients.size, logger, metrics, ...options.memoryReclaim });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   async function close(): Promise<void> {
     health.stopping();
-    reclaimer.stop();
+    parts.reclaimer.stop();
     await Promise.all([fileCollector.stop(), thinner.stop()]);
     const closedHttp = new Promise((resolve) => server.close(resolve));
     heartbeat.stop();

@@ -107,6 +107,11 @@ export class Room {
     return this.peers.size;
   }
 
+  /** About the document's size as stored (an estimate, see `StoredDoc.fits`). */
+  get storedBytes(): number {
+    return this.writes.storedBytes;
+  }
+
   /**
    * Adds a peer and starts the sync handshake from the server's side. The server's sync step 1 goes out on
    * the next turn of the event loop: a joining client's own sync step 1 is usually waiting already, and is

@@ -36,6 +36,10 @@ export interface Rooms {
   readLoaded<T>(docId: string, read: (doc: Y.Doc) => T): Promise<T> | undefined;
   /** Number of documents loaded now. */
   readonly size: number;
+  /** Peers in every room together. */
+  readonly peers: number;
+  /** Rooms left without peers that are still loaded (waiting out their grace period) or unloading. */
+  readonly emptying: number;
   /** Closes every peer, writes what they sent before that, compacts and unloads every room. Joins reject. */
   close(): Promise<void>;
 }
@@ -52,6 +56,8 @@ export interface RoomsOptions {
   limits: Limits;
   /** How long an empty room stays loaded, so that a reload or a quick reconnect does not load it again. */
   unloadGraceMs?: number;
+  /** Told of each room unloaded, with about its document's size as stored (its memory grows with it). */
+  onUnloaded?: (storedBytes: number) => void;
 }
 
 export function createRooms({
@@ -63,6 +69,7 @@ export function createRooms({
   history,
   limits,
   unloadGraceMs = 2_000,
+  onUnloaded,
 }: RoomsOptions): Rooms {
   /** Rooms loaded or loading, by document id. */
   const live = new Map<string, Promise<Room>>();
@@ -84,6 +91,7 @@ export function createRooms({
     },
   });
   let closed = false;
+  let peers = 0;
 
   async function load(docId: string): Promise<Room> {
     const room = new Room(docId, {
@@ -139,8 +147,10 @@ export function createRooms({
           logger.warn({ err, docId: room.id }, 'compaction on unload failed');
         }
       }
+      const storedBytes = room.storedBytes;
       room.destroy();
       metrics.documentsLoaded.dec();
+      onUnloaded?.(storedBytes);
     })();
     unloading.set(room.id, done);
     try {
@@ -172,6 +182,7 @@ export function createRooms({
         clearTimeout(unloadTimers.get(room));
         unloadTimers.delete(room);
         room.add(peer);
+        peers++;
         return room;
       }
     },
@@ -189,6 +200,7 @@ export function createRooms({
 
     leave(room, peer) {
       room.remove(peer);
+      peers--;
       clientIds.release(peer);
       if (room.size > 0 || closed || unloadTimers.has(room) || loaded.get(room.id) !== room) return;
       const timer = setTimeout(() => {
@@ -203,6 +215,14 @@ export function createRooms({
 
     get size() {
       return live.size;
+    },
+
+    get peers() {
+      return peers;
+    },
+
+    get emptying() {
+      return unloadTimers.size + unloading.size;
     },
 
     async close() {

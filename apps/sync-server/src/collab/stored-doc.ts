@@ -161,6 +161,11 @@ export class StoredDoc {
     return Y.encodeStateVector(clocks);
   }
 
+  /** About the document's size as stored (see `fits`): what it holds in memory grows with it. */
+  get sizeEstimate(): number {
+    return this.size;
+  }
+
   /** The whole document as one update. */
   encodeState(): Uint8Array {
     return Y.encodeStateAsUpdate(this.doc);

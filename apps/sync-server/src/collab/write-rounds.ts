@@ -80,6 +80,11 @@ export class WriteRounds {
     this.stored = new StoredDoc(state);
   }
 
+  /** About the document's size as stored. */
+  get storedBytes(): number {
+    return this.stored.sizeEstimate;
+  }
+
   /** How far the document holds `clientId`'s structs (its next clock). */
   clockOf(clientId: number): number {
     return Y.getState(this.stored.doc.store, clientId);
