@@ -1,4 +1,5 @@
 import { CONTENT_FIELD } from '@collab/schema';
+import { waitFor } from '@collab/test-services';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ExportBusyError, ExportFailedError, type ExportPool, UnexportableError, createExportPool } from './export-pool.js';
@@ -49,6 +50,16 @@ describe('the export pool', () => {
     await expect(pool.render(request(huge))).rejects.toMatchObject({ constructor: ExportFailedError, status: 413 });
     await expect(pool.render(request(documentState(1), 'markdown'))).resolves.toMatchObject({ body: 'Some words in a paragraph.\n' });
   }, 120_000);
+
+  it('stops a worker that rendered a large document at once, and an idle one after a while', async () => {
+    const small = documentState(1);
+    pool = createExportPool({ size: 1, retireAfterBytes: small.byteLength + 1, idleMs: 100 });
+    await pool.render(request(documentState(50)));
+    expect(pool.workers).toBe(0);
+    await pool.render(request(small));
+    expect(pool.workers).toBe(1);
+    await waitFor('the idle worker to stop', () => pool.workers === 0);
+  }, 60_000);
 
   it('reports content the schema cannot represent', async () => {
     pool = createExportPool({ size: 1 });

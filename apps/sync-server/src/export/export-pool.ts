@@ -6,6 +6,8 @@
  * hundreds of megabytes. In a worker it stalls nothing, and its heap is its own and capped: a document too
  * big to render ends that worker only. Workers are started on demand (the first export of an idle server
  * pays for loading the renderers) and stopped after a while without exports, which gives their memory back.
+ * A worker that rendered a large document is stopped at once: its heap grew with the document, and an idle
+ * worker's heap is never collected (nothing allocates in it), so it would hold that memory while it waits.
  */
 import { Worker } from 'node:worker_threads';
 import type { ExportFormat } from '@collab/schema/export-formats';
@@ -51,6 +53,8 @@ export class ExportFailedError extends Error {
 
 export interface ExportPool {
   render(request: ExportRequest): Promise<ExportResult>;
+  /** Workers started and not stopped, busy or idle. */
+  readonly workers: number;
   /** Stops every worker; renders in progress fail. */
   close(): Promise<void>;
 }
@@ -60,6 +64,8 @@ export interface ExportPoolOptions {
   size: number;
   /** A worker without work for this long is stopped. */
   idleMs?: number;
+  /** A worker that rendered a document this large (its state, in bytes) or larger is stopped at once. */
+  retireAfterBytes?: number;
   /** A render that takes longer is stopped. */
   timeoutMs?: number;
   /** Each worker's heap. */
@@ -85,7 +91,13 @@ function startWorker(heapMb: number): Worker {
   return worker;
 }
 
-export function createExportPool({ size, idleMs = 30_000, timeoutMs = 60_000, heapMb = 1024 }: ExportPoolOptions): ExportPool {
+export function createExportPool({
+  size,
+  idleMs = 10_000,
+  retireAfterBytes = 1024 * 1024,
+  timeoutMs = 60_000,
+  heapMb = 1024,
+}: ExportPoolOptions): ExportPool {
   const idle: Worker[] = [];
   const idleTimers = new Map<Worker, NodeJS.Timeout>();
   const all = new Set<Worker>();
@@ -118,7 +130,8 @@ export function createExportPool({ size, idleMs = 30_000, timeoutMs = 60_000, he
       all.add(worker);
       try {
         const result = await run(worker, request, timeoutMs);
-        rest(worker);
+        if (request.state.byteLength >= retireAfterBytes) retire(worker);
+        else rest(worker);
         return result;
       } catch (err) {
         if (err instanceof UnexportableError) rest(worker);
@@ -127,6 +140,9 @@ export function createExportPool({ size, idleMs = 30_000, timeoutMs = 60_000, he
       } finally {
         busy--;
       }
+    },
+    get workers() {
+      return all.size;
     },
     async close() {
       for (const worker of [...all]) retire(worker);
