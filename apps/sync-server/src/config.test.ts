@@ -27,7 +27,7 @@ describe('loadConfig', () => {
         maxFileBytes: 10 * 1024 * 1024,
         filesPerMinute: 60,
         maxConnectionsPerAddress: 1_000,
-        maxDocBytes: 64 * 1024 * 1024,
+        maxDocBytes: 16 * 1024 * 1024,
         maxDocItems: 250_000,
         maxUpdateWork: 150_000,
         maxPresenceClients: 4,

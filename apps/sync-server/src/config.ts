@@ -152,7 +152,7 @@ const schema = z.object({
   HISTORY_KEEP_ALL_HOURS: integer(0, 24 * 3650).default(24),
   HISTORY_HOURLY_DAYS: integer(0, 3650).default(30),
   MAX_CONNECTIONS_PER_ADDRESS: integer(1, 1_000_000).default(1_000),
-  MAX_DOC_BYTES: integer(64 * KIB, 16 * 1024 * MIB).default(64 * MIB),
+  MAX_DOC_BYTES: integer(64 * KIB, 16 * 1024 * MIB).default(16 * MIB),
   MAX_DOC_ITEMS: integer(1_000, 100_000_000).default(250_000),
   MAX_UPDATE_WORK: integer(1_000, 100_000_000).default(150_000),
   MAX_PRESENCE_CLIENTS: integer(1, 1_000).default(4),
