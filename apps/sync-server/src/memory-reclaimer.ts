@@ -1,4 +1,5 @@
 import { Session } from 'node:inspector/promises';
+import { getHeapStatistics } from 'node:v8';
 import type { Logger, Metrics } from './observability.js';
 
 export interface MemoryReclaimerOptions {
@@ -17,6 +18,11 @@ export interface MemoryReclaimerOptions {
   minPeak?: number;
   /** A room whose document is about this large as stored (or larger) is worth a collection when it unloads. */
   minRoomBytes?: number;
+  /**
+   * Any room unloading is worth a collection once the heap (with the buffers it holds) has grown this much
+   * since the last one: what a refused attack or a burst of work left behind.
+   */
+  minGrowthBytes?: number;
   /** Least time from the end of one collection to the start of the next. */
   minGapMs?: number;
 }
@@ -41,12 +47,12 @@ type Reason = Record<string, number | string>;
  * emptied, when
  * - the open connections fall to half of their peak since the last collection (once the rooms the crowd
  *   left have unloaded, so that their documents go in the same collection), or
- * - a room of a large document unloads.
+ * - a room of a large document unloads, or any room once the heap has grown a lot since the last collection.
  * One collection at a time, at least `minGapMs` apart: requests meanwhile are served by one collection after.
  */
 export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryReclaimer {
   const { connections, emptying, logger, metrics } = options;
-  const { intervalMs = 2_000, minPeak = 500, minRoomBytes = 1024 * 1024, minGapMs = 5_000 } = options;
+  const { intervalMs = 2_000, minPeak = 500, minRoomBytes = 1024 * 1024, minGrowthBytes = 32 * 1024 * 1024, minGapMs = 5_000 } = options;
   let peak = connections();
   /** The crowd that left, while the reclaimer waits for its rooms to unload. */
   let crowd: { from: number; to: number; looks: number } | null = null;
@@ -55,6 +61,8 @@ export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryRec
   let deferred: NodeJS.Timeout | undefined;
   let collecting = false;
   let lastEnded = -Infinity;
+  /** What the heap held after the last collection. */
+  let heldAfter = heapHeld();
   let stopped = false;
 
   const timer = setInterval(() => {
@@ -89,6 +97,7 @@ export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryRec
     const done = () => {
       collecting = false;
       lastEnded = performance.now();
+      heldAfter = heapHeld();
       if (queued) ask(queued);
     };
     collectGarbage().then(
@@ -114,7 +123,9 @@ export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryRec
 
   return {
     roomUnloaded(storedBytes) {
-      if (storedBytes >= minRoomBytes) ask({ why: 'a large document unloaded', storedBytes });
+      if (storedBytes >= minRoomBytes) return ask({ why: 'a large document unloaded', storedBytes });
+      const grown = heapHeld() - heldAfter;
+      if (grown >= minGrowthBytes) ask({ why: 'a room unloaded after the heap grew', grownMb: Math.round(grown / 1e6) });
     },
     stop() {
       stopped = true;
@@ -122,6 +133,12 @@ export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryRec
       clearTimeout(deferred);
     },
   };
+}
+
+/** The heap's objects, live or garbage, and the buffers outside it that they hold. */
+function heapHeld(): number {
+  const { used_heap_size, external_memory } = getHeapStatistics();
+  return used_heap_size + external_memory;
 }
 
 /**

@@ -36,7 +36,7 @@ export interface StartOptions {
   /** Wraps the opened store, for tests that need a slow or failing one. */
   decorateStore?: (store: DocStore) => DocStore;
   /** When a fall in connections or an unloaded room is worth a full garbage collection (see memory-reclaimer.ts). */
-  memoryReclaim?: Pick<MemoryReclaimerOptions, 'intervalMs' | 'minPeak' | 'minRoomBytes' | 'minGapMs'>;
+  memoryReclaim?: Pick<MemoryReclaimerOptions, 'intervalMs' | 'minPeak' | 'minRoomBytes' | 'minGrowthBytes' | 'minGapMs'>;
   /** The time, in milliseconds since the epoch, for link expiries, deletion and purging. */
   clock?: () => number;
   /** How often deleted documents past their restore window are looked for and purged. Default: hourly. */

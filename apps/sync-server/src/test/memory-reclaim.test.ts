@@ -15,6 +15,11 @@ import {
 const INTERVAL_MS = 50;
 const MIN_PEAK = 40;
 const MIN_ROOM_BYTES = 32 * 1024;
+/**
+ * A size no document or heap growth reaches: the heap of the test process grows with whatever the tests do,
+ * so each test turns off the rules it is not about.
+ */
+const NEVER = 2 ** 40;
 /** Far longer than any test takes between two collections it expects to be apart. */
 const MIN_GAP_MS = 4_000;
 
@@ -23,7 +28,7 @@ describe('memory reclaim after a crowd leaves', () => {
   // The reclaimer looks at the connections on an interval: a fake one, so that the test decides when it looks.
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    t = await startTestServer({}, { memoryReclaim: { intervalMs: INTERVAL_MS, minPeak: MIN_PEAK, minRoomBytes: MIN_ROOM_BYTES, minGapMs: MIN_GAP_MS } });
+    t = await startTestServer({}, { memoryReclaim: { intervalMs: INTERVAL_MS, minPeak: MIN_PEAK, minRoomBytes: NEVER, minGrowthBytes: NEVER } });
   });
   afterAll(async () => {
     await t.cleanup();
@@ -92,50 +97,65 @@ describe('memory reclaim after a crowd leaves', () => {
 describe('memory reclaim after a large document unloads', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({}, { memoryReclaim: { minRoomBytes: MIN_ROOM_BYTES, minGapMs: MIN_GAP_MS } });
+    t = await startTestServer({}, { memoryReclaim: { minRoomBytes: MIN_ROOM_BYTES, minGrowthBytes: NEVER, minGapMs: MIN_GAP_MS } });
   });
   afterAll(() => t.cleanup());
 
   const reclaims = () => readMetric(t.server.url, 'collab_memory_reclaims_total');
 
   it('collects when a large room unloads, not for a small one, and not twice within the gap', async () => {
-    await writeAndLeave(MIN_ROOM_BYTES / 4);
+    await writeAndLeave(t, MIN_ROOM_BYTES / 4);
     // Any collection started by the unload is done once ours, asked for after it, is.
     await collectGarbage();
     expect(await reclaims()).toBe(0);
 
-    await writeAndLeave(2 * MIN_ROOM_BYTES);
+    await writeAndLeave(t, 2 * MIN_ROOM_BYTES);
     await collectGarbage();
     expect(await reclaims()).toBe(1);
 
     // Within the gap: this one waits for it to pass.
-    await writeAndLeave(2 * MIN_ROOM_BYTES);
+    await writeAndLeave(t, 2 * MIN_ROOM_BYTES);
     await collectGarbage();
     expect(await reclaims()).toBe(1);
     await waitFor('the deferred collection', async () => (await reclaims()) === 2, 3 * MIN_GAP_MS);
   });
-
-  /** Writes `bytes` of text to a new document with a stock client, leaves, and waits for the room to unload. */
-  async function writeAndLeave(bytes: number): Promise<void> {
-    const { id, editToken } = await t.createDoc();
-    const writer = connectClient(t.collabUrl, id, editToken);
-    const reader = connectClient(t.collabUrl, id, editToken);
-    await Promise.all([waitForSync(writer), waitForSync(reader)]);
-    writer.text.insert(0, 'x'.repeat(bytes));
-    // Relayed once stored.
-    await untilUpdated(reader, 'the text to arrive', () => reader.text.length === bytes);
-    writer.destroy();
-    reader.destroy();
-    await waitFor('the room to unload', async () => (await readMetric(t.server.url, 'collab_documents_loaded')) === 0);
-  }
 });
+
+describe('memory reclaim after the heap grew', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    // Any growth counts; the document's size does not.
+    t = await startTestServer({}, { memoryReclaim: { minRoomBytes: NEVER, minGrowthBytes: 1, minGapMs: MIN_GAP_MS } });
+  });
+  afterAll(() => t.cleanup());
+
+  it('collects when any room unloads once the heap has grown', async () => {
+    await writeAndLeave(t, 100);
+    await collectGarbage();
+    expect(await readMetric(t.server.url, 'collab_memory_reclaims_total')).toBe(1);
+  });
+});
+
+/** Writes `bytes` of text to a new document with a stock client, leaves, and waits for the room to unload. */
+async function writeAndLeave(t: TestServer, bytes: number): Promise<void> {
+  const { id, editToken } = await t.createDoc();
+  const writer = connectClient(t.collabUrl, id, editToken);
+  const reader = connectClient(t.collabUrl, id, editToken);
+  await Promise.all([waitForSync(writer), waitForSync(reader)]);
+  writer.text.insert(0, 'x'.repeat(bytes));
+  // Relayed once stored.
+  await untilUpdated(reader, 'the text to arrive', () => reader.text.length === bytes);
+  writer.destroy();
+  reader.destroy();
+  await waitFor('the room to unload', async () => (await readMetric(t.server.url, 'collab_documents_loaded')) === 0);
+}
 
 describe('memory reclaim after a crowd leaves rooms that take a while to unload', () => {
   let t: TestServer;
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     // Empty rooms stay loaded for the whole test.
-    t = await startTestServer({}, { unloadGraceMs: 600_000, memoryReclaim: { intervalMs: INTERVAL_MS, minPeak: MIN_PEAK } });
+    t = await startTestServer({}, { unloadGraceMs: 600_000, memoryReclaim: { intervalMs: INTERVAL_MS, minPeak: MIN_PEAK, minGrowthBytes: NEVER } });
   });
   afterAll(async () => {
     await t.cleanup();
