@@ -47,7 +47,8 @@ type Reason = Record<string, number | string>;
  * emptied, when
  * - the open connections fall to half of their peak since the last collection (once the rooms the crowd
  *   left have unloaded, so that their documents go in the same collection), or
- * - a room of a large document unloads, or any room once the heap has grown a lot since the last collection.
+ * - a room of a large document unloads, or the last of the rooms unloading once the heap has grown a lot
+ *   since the last collection.
  * One collection at a time, at least `minGapMs` apart: requests meanwhile are served by one collection after.
  */
 export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryReclaimer {
@@ -124,6 +125,8 @@ export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryRec
   return {
     roomUnloaded(storedBytes) {
       if (storedBytes >= minRoomBytes) return ask({ why: 'a large document unloaded', storedBytes });
+      // The last of several rooms unloading together (a crowd's, an attacker's) asks for all of them.
+      if (emptying() > 0) return;
       const grown = heapHeld() - heldAfter;
       if (grown >= minGrowthBytes) ask({ why: 'a room unloaded after the heap grew', grownMb: Math.round(grown / 1e6) });
     },

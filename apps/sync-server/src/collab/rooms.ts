@@ -147,10 +147,8 @@ export function createRooms({
           logger.warn({ err, docId: room.id }, 'compaction on unload failed');
         }
       }
-      const storedBytes = room.storedBytes;
       room.destroy();
       metrics.documentsLoaded.dec();
-      onUnloaded?.(storedBytes);
     })();
     unloading.set(room.id, done);
     try {
@@ -158,6 +156,8 @@ export function createRooms({
     } finally {
       if (unloading.get(room.id) === done) unloading.delete(room.id);
     }
+    // Once it no longer counts as emptying.
+    onUnloaded?.(room.storedBytes);
   }
 
   return {
