@@ -53,7 +53,7 @@ type Reason = Record<string, number | string>;
  */
 export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryReclaimer {
   const { connections, emptying, logger, metrics } = options;
-  const { intervalMs = 2_000, minPeak = 500, minRoomBytes = 1024 * 1024, minGrowthBytes = 32 * 1024 * 1024, minGapMs = 5_000 } = options;
+  const { intervalMs = 2_000, minPeak = 500, minRoomBytes = 1024 * 1024, minGrowthBytes = 16 * 1024 * 1024, minGapMs = 5_000 } = options;
   let peak = connections();
   /** The crowd that left, while the reclaimer waits for its rooms to unload. */
   let crowd: { from: number; to: number; looks: number } | null = null;
@@ -138,10 +138,13 @@ export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryRec
   };
 }
 
-/** The heap's objects, live or garbage, and the buffers outside it that they hold. */
+/**
+ * The memory V8 holds: its heap as committed (a collection of its own frees objects but keeps their pages) and
+ * the buffers outside it that its objects hold.
+ */
 function heapHeld(): number {
-  const { used_heap_size, external_memory } = getHeapStatistics();
-  return used_heap_size + external_memory;
+  const { total_heap_size, external_memory } = getHeapStatistics();
+  return total_heap_size + external_memory;
 }
 
 /**
