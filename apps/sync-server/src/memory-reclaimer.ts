@@ -90,6 +90,8 @@ export function startMemoryReclaimer(options: MemoryReclaimerOptions): MemoryRec
 
   function collect(): void {
     deferred = undefined;
+    // A crowd waiting for its rooms is served by this one as well.
+    crowd = null;
     const reason = queued!;
     queued = null;
     collecting = true;
