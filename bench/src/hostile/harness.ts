@@ -125,13 +125,15 @@ class ControlProbe {
     this.phase = phase;
   }
 
-  stop(): { lost: number; disconnected: boolean } {
+  /** Stops sending; an update still on its way counts as lost only if it has not come back within 5 s. */
+  async stop(): Promise<{ lost: number; disconnected: boolean }> {
     clearInterval(this.timer);
-    const received = Object.values(this.latency).reduce((sum, s) => sum + s.length, 0);
+    const received = () => Object.values(this.latency).reduce((sum, s) => sum + s.length, 0);
+    await until(() => received() >= this.sentAt.length || this.reader.code !== null, 5_000);
     const disconnected = this.writer.code !== null || this.reader.code !== null;
     this.writer.close();
     this.reader.close();
-    return { lost: this.sentAt.length - received, disconnected };
+    return { lost: this.sentAt.length - received(), disconnected };
   }
 }
 
@@ -211,7 +213,7 @@ export async function measureAttack<P>(server: ServerProcess, attack: Attack<P>)
   probe.enter('after');
   await sleep(2_000);
   clearInterval(sampler);
-  const { lost, disconnected } = probe.stop();
+  const { lost, disconnected } = await probe.stop();
   const stillAlive = await alive(server);
   const rssAfter = stillAlive ? rssBytes(pid) : NaN;
   const loaded = stillAlive ? await metric(server, 'collab_documents_loaded') : NaN;
